@@ -1,0 +1,154 @@
+"""Turn user-written text into HTML that is safe to emit unescaped.
+
+Every path that produces HTML from user input goes through this module, and every
+path ends in :func:`sanitize_html`, so the allow-list below is the single place
+that decides what may reach a page. Markdown is rendered with raw HTML disabled
+*and* sanitised afterwards: the renderer's own link validation is a convenience,
+the sanitiser is the security boundary.
+
+The module is deliberately free of Django imports so it can be tested without
+settings or a database.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_TAGS",
+    "ALLOWED_URL_SCHEMES",
+    "LINK_REL",
+    "render_markdown",
+    "render_plain_text",
+    "sanitize_html",
+]
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "hr",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "strong",
+        "ul",
+    }
+)
+
+# ``rel`` is deliberately absent: nh3 refuses ``rel`` in the allow-list while
+# ``link_rel`` is set, and stripping the user's rel before adding ours is what
+# keeps repeated sanitising stable.
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {"a": frozenset({"href", "title"})}
+
+ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+
+LINK_REL = "nofollow ugc noopener"
+
+# Elements whose content is code or fallback markup rather than prose; merely
+# unwrapping them would dump a script body or escaped tags into the comment.
+_DROP_WITH_CONTENT = frozenset(
+    {"script", "style", "template", "iframe", "noscript", "noembed", "noframes", "xmp"}
+)
+
+# Built once: constructing a Cleaner copies every set into Rust, which is wasted
+# work on each post.
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(_DROP_WITH_CONTENT),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    url_schemes=set(ALLOWED_URL_SCHEMES),
+    link_rel=LINK_REL,
+    # Relative and protocol-relative hrefs ("/x", "//evil.example", "java%09script:")
+    # have no scheme to check, so only absolute URLs with an allowed scheme survive.
+    url_relative="deny",
+    strip_comments=True,
+)
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md.enable("strikethrough")
+# Headings would let one comment shout over the whole thread, and images would
+# let a comment load third-party content in every reader's browser (tracking,
+# oversized files). With these rules off the source stays visible as text,
+# and "![alt](url)" degrades to "!" followed by an ordinary link.
+_md.disable(["heading", "lheading", "image"])
+
+_MAX_EXTRA_PASSES = 4
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _clean_once(html_fragment: str) -> str:
+    cleaned = _CLEANER.clean(html_fragment)
+    # html5ever writes a CR that came from "&#13;" back out raw, and re-parsing
+    # turns it into LF; the entity survives a round trip unchanged.
+    cleaned = cleaned.replace("\r", "&#13;")
+    # Parsers drop one LF straight after <pre>, and html5ever does not write the
+    # compensating extra LF the HTML serialisation algorithm asks for. A literal
+    # "<pre>" can only be the tag itself: nh3 escapes "<" in text and attributes.
+    return cleaned.replace("<pre>\n", "<pre>\n\n")
+
+
+def sanitize_html(html_fragment: str) -> str:
+    """Return ``html_fragment`` reduced to the allow-list, safe to mark as safe.
+
+    Only :data:`ALLOWED_TAGS` survive (others are unwrapped, keeping their text,
+    except script-like elements which are removed with their content), only
+    ``href``/``title`` on ``<a>``, only absolute ``http``/``https``/``mailto``
+    URLs, and every ``<a>`` gets ``rel="nofollow ugc noopener"``.
+
+    The function is idempotent: feeding its output back in returns it unchanged,
+    so stored HTML may be re-sanitised (e.g. after an allow-list change) safely.
+    """
+    cleaned = _clean_once(html_fragment)
+    # Unwrapping a disallowed element can leave a tree no parser would build,
+    # e.g. "<p><button><p>x" becomes "<p><p>x</p></p>", which the next parse
+    # splits into siblings. Re-cleaning until the output stops changing makes the
+    # result one that parses back to itself; in practice the second pass is final.
+    for _ in range(_MAX_EXTRA_PASSES):
+        again = _clean_once(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+def render_markdown(text: str) -> str:
+    """Render user-written CommonMark (plus ``~~strikethrough~~``) to safe HTML.
+
+    Raw HTML in ``text`` is not interpreted: it appears escaped, as typed.
+    Headings and images are not supported and render as their literal source.
+    """
+    return sanitize_html(_md.render(text))
+
+
+def render_plain_text(text: str) -> str:
+    """Render plain text (e.g. imported legacy comments) to safe HTML.
+
+    Everything is escaped; blocks separated by blank lines become ``<p>``
+    paragraphs and single newlines inside a block become ``<br>``. The result is
+    passed through :func:`sanitize_html` so it is byte-for-byte what a later
+    re-sanitise would produce (the serialiser normalises quotes, NBSP, NUL, ...).
+    """
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = []
+    for block in _BLANK_LINE.split(normalised):
+        lines = [line.strip() for line in block.strip().split("\n")]
+        if lines == [""]:
+            continue
+        escaped = "<br>\n".join(html.escape(line, quote=False) for line in lines)
+        paragraphs.append(f"<p>{escaped}</p>")
+    return sanitize_html("\n".join(paragraphs))

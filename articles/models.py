@@ -1,0 +1,145 @@
+"""Articles and their comment trees.
+
+Each top-level comment is the root of its own MPTT tree (``tree_id``), so a reply rewrites only
+the lft/rght values of one thread, and writers to different threads of an article never wait for
+each other. Tree ids come from a PostgreSQL sequence rather than mptt's ``MAX(tree_id) + 1``,
+which two concurrent posters would both read.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models
+from django.urls import reverse
+from django.utils import timezone
+from mptt.managers import TreeManager
+from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
+
+TREE_ID_SEQUENCE = "articles_comment_tree_id_seq"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_comment_counts(self):
+        return self.annotate(
+            comment_count=models.Count(
+                "comments", filter=models.Q(comments__state=Comment.State.VISIBLE)
+            )
+        )
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(help_text="Plain text; blank lines separate paragraphs.")
+    topics = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    source_name = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    comments_open = models.BooleanField(default=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["-published_at", "-id"], name="article_newest_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def paragraphs(self):
+        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+
+class CommentQuerySet(TreeQuerySet):
+    def visible(self):
+        return self.filter(state=Comment.State.VISIBLE)
+
+    def in_thread_order(self):
+        return self.order_by("tree_id", "lft")
+
+
+class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
+    def _get_next_tree_id(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [TREE_ID_SEQUENCE])
+            return cursor.fetchone()[0]
+
+    def next_tree_ids(self, count):
+        """Reserve ``count`` fresh tree ids at once (bulk imports)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", [TREE_ID_SEQUENCE, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+class Comment(MPTTModel):
+    class State(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        PENDING = "pending", "Pending review"
+        HIDDEN = "hidden", "Hidden by a moderator"
+        REMOVED = "removed", "Removed by a moderator"
+        DELETED = "deleted", "Deleted by its author"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="comments")
+    # PROTECT: a comment with replies is never deleted from the database, only its state changes.
+    parent = TreeForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    title = models.CharField(max_length=settings.COMMENT_TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField()
+    body_html = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    # Imported comments have no account: the name they were signed with.
+    author_name = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.VISIBLE)
+    # Where an imported comment came from, so re-importing the same source changes nothing.
+    # NULL, not "", for posted comments: the unique constraint must not pair them up.
+    import_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+
+    objects = CommentManager()
+
+    class MPTTMeta:
+        order_insertion_by = []
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tree_id", "lft"], name="comment_tree_order_idx"),
+            models.Index(fields=["article", "tree_id", "lft"], name="comment_article_thread_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "import_key"], name="comment_unique_import_key"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.body[:60]
+
+    def get_absolute_url(self):
+        return reverse("comment_detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_author(self):
+        if self.author_id:
+            return self.author.get_username()
+        return self.author_name or "Anonymous"
+
+    @property
+    def reply_count(self):
+        """Descendants in this subtree, read from lft/rght without a query."""
+        return (self.rght - self.lft - 1) // 2

@@ -1,0 +1,110 @@
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections
+
+from articles import services
+from articles.models import Comment
+from tests.factories import make_article, make_comment, make_user
+from tests.treecheck import assert_trees_valid
+
+pytestmark = pytest.mark.django_db
+
+
+def test_top_level_comments_get_their_own_trees(article, user):
+    first = make_comment(article, author=user)
+    second = make_comment(article, author=user)
+    assert first.tree_id != second.tree_id
+    assert (first.lft, first.rght, first.level) == (1, 2, 0)
+    assert_trees_valid()
+
+
+def test_reply_at_any_depth_nests_under_its_parent(article, user):
+    node = make_comment(article, author=user)
+    chain = [node]
+    for _ in range(12):
+        node = make_comment(article, parent=node, author=user)
+        chain.append(node)
+    node.refresh_from_db()
+    assert node.level == 12
+    assert [c.pk for c in node.get_ancestors()] == [c.pk for c in chain[:-1]]
+    assert_trees_valid()
+
+
+def test_body_is_rendered_and_sanitised_once_when_written(article, user):
+    comment = services.comment_post(
+        article=article,
+        parent=None,
+        author=user,
+        body="**bold** <script>alert(1)</script> [x](javascript:alert(1))",
+    )
+    assert "<strong>bold</strong>" in comment.body_html
+    assert "<script>" not in comment.body_html
+    assert 'href="javascript' not in comment.body_html
+    assert Comment.objects.get(pk=comment.pk).body_html == comment.body_html
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "message"),
+    [
+        ("   ", "", "Write something"),
+        ("x" * 10_001, "", "limited to 10,000 characters"),
+        ("fine", "t" * 201, "limited to 200 characters"),
+    ],
+)
+def test_invalid_comments_are_refused_and_nothing_is_stored(article, user, body, title, message):
+    with pytest.raises(ValidationError) as error:
+        services.comment_post(article=article, parent=None, author=user, body=body, title=title)
+    assert message in str(error.value)
+    assert not Comment.objects.exists()
+
+
+def test_reply_to_a_comment_of_another_article_is_refused(article, user):
+    other = make_comment(make_article(), author=user)
+    with pytest.raises(ValidationError, match="same article"):
+        services.comment_post(article=article, parent=other, author=user, body="hi")
+    assert Comment.objects.count() == 1
+
+
+def test_closed_article_refuses_comments(user):
+    closed = make_article(comments_open=False)
+    with pytest.raises(ValidationError, match="closed"):
+        services.comment_post(article=closed, parent=None, author=user, body="hi")
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_replies_into_one_thread_lose_nothing_and_keep_the_tree_valid():
+    article = make_article()
+    user = make_user()
+    root = make_comment(article, author=user)
+    targets = [root] + [make_comment(article, parent=root, author=user) for _ in range(3)]
+    workers, per_worker = 8, 10
+    errors = []
+    barrier = threading.Barrier(workers)
+
+    def post_replies(worker):
+        try:
+            barrier.wait()
+            for i in range(per_worker):
+                parent = targets[(worker + i) % len(targets)]
+                services.comment_post(
+                    article=article, parent=parent, author=user, body=f"w{worker} r{i}"
+                )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=post_replies, args=(w,)) for w in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Comment.objects.count() == len(targets) + workers * per_worker
+    root.refresh_from_db()
+    assert root.get_descendant_count() == len(targets) - 1 + workers * per_worker
+    assert_trees_valid()

@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Comment
+from tests.factories import PASSWORD
+
+SAMPLE = Path(__file__).resolve().parents[2] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_sign_up_and_reply_inline_to_the_deepest_comment(page):
+    call_command("import_article", str(SAMPLE))
+    target = Comment.objects.get(title="Not saying anything either way")
+
+    page.goto("/")
+    page.get_by_role("link", name="Chinese govt urging banks to remove IBM servers: Report").click()
+    page.locator("#comments").get_by_role("link", name="register").click()
+    page.fill("#id_username", "browserreader")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/articles/chinese-govt-urging-banks-to-remove-ibm-servers-report/")
+
+    comment = page.locator(f"#comment-{target.pk}")
+    comment.locator(".reply-link").first.click()
+    form = comment.locator("form.reply-form")
+    form.locator("textarea").fill("A reply from a **real** browser.")
+    form.get_by_role("button", name="Post reply").click()
+
+    reply = Comment.objects.get(body="A reply from a **real** browser.")
+    page.wait_for_url(f"**#comment-{reply.pk}")
+    nested = page.locator(f"#comment-{target.pk} > details > ol.replies > #comment-{reply.pk}")
+    assert nested.locator("strong").inner_text() == "real"
+    assert reply.parent_id == target.pk and reply.author.username == "browserreader"
+
+
+def test_reply_link_without_javascript_opens_the_reply_page(browser, live_server):
+    call_command("import_article", str(SAMPLE))
+    target = Comment.objects.get(title="Heaven forbid...")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/accounts/signup/")
+    page.fill("#id_username", "nojsreader")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.goto(target.article.get_absolute_url())
+
+    page.locator(f"#comment-{target.pk} .reply-link").first.click()
+    page.wait_for_url(f"**/comments/{target.pk}/reply/")
+    page.fill("textarea[name=body]", "Posted without JavaScript.")
+    page.get_by_role("button", name="Post reply").click()
+
+    reply = Comment.objects.get(body="Posted without JavaScript.")
+    page.wait_for_url(f"**#comment-{reply.pk}")
+    assert reply.parent_id == target.pk
+    context.close()

@@ -1,0 +1,32 @@
+import pytest
+from django.test import override_settings
+
+from tests.factories import make_article, make_user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_files():
+    # The manifest storage needs collectstatic's output; the live server used by browser tests
+    # serves static files straight from the source folders under their plain names.
+    plain = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=plain):
+        yield
+
+
+@pytest.fixture
+def article(db):
+    return make_article()
+
+
+@pytest.fixture
+def user(db):
+    return make_user()
+
+
+@pytest.fixture
+def signed_in(client, user):
+    client.force_login(user)
+    return client
