@@ -1,0 +1,63 @@
+"""Posting: the reply page and the action that stores a comment or reply."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from articles import services
+from articles.forms import CommentForm
+from articles.models import Article, Comment
+
+
+def _compose(request, *, article, parent, form, status=200):
+    return render(
+        request,
+        "articles/comment_form.html",
+        {"article": article, "parent": parent, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def comment_reply(request, pk):
+    """The reply page for readers without JavaScript: the parent, then the form."""
+    parent = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
+    form = CommentForm(initial={"parent": parent.pk})
+    return _compose(request, article=parent.article, parent=parent, form=form)
+
+
+@login_required
+@require_POST
+def comment_create(request, slug):
+    """Post a comment or a reply, then land on it; on error show the form again."""
+    article = get_object_or_404(Article, slug=slug)
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid() and form.cleaned_data["parent"] is not None:
+        parent = Comment.objects.filter(pk=form.cleaned_data["parent"]).first()
+        if parent is None:
+            form.add_error(None, "The comment you replied to does not exist.")
+    if form.is_valid():
+        try:
+            comment = services.comment_post(
+                article=article,
+                parent=parent,
+                author=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+    return _compose(request, article=article, parent=parent, form=form, status=400)
+
+
+def _add_service_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
