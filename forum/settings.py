@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "mptt",
+    "django_ratelimit",
     "articles",
 ]
 
@@ -92,6 +93,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Rate limits count in the cache: without Redis each process counts alone, which django-ratelimit
+# reports as an error; a single-machine try-out accepts that.
+RATELIMIT_USE_CACHE = "default"
+if not env.str("REDIS_URL", default=""):
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
