@@ -1,0 +1,31 @@
+"""The 400 page says what was wrong (403, 404, 500 and 503 are plain templates)."""
+
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+
+
+def bad_request(request, exception):
+    """400 (413 for a body over the limit) with the reason, never a bare "Bad Request"."""
+    status = 400
+    if isinstance(exception, RequestDataTooBig):
+        status = 413
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        reason = f"The request is larger than this site accepts ({limit} KB)."
+    elif isinstance(exception, TooManyFieldsSent):
+        reason = "The form sent more fields than this site accepts."
+    elif isinstance(exception, TooManyFilesSent):
+        reason = "This site does not accept file uploads."
+    elif isinstance(exception, MultiPartParserError):
+        reason = "The form data is malformed and could not be read."
+    elif isinstance(exception, BadRequest) and exception.args:
+        reason = str(exception)  # our own messages, written for the reader
+    else:
+        reason = "The request was malformed or not allowed here."
+    return render(request, "400.html", {"reason": reason}, status=status)
