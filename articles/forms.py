@@ -17,7 +17,13 @@ class CommentForm(forms.Form):
     """A new comment or reply; the parent, when there is one, travels in a hidden field."""
 
     parent = forms.IntegerField(
-        required=False, min_value=1, max_value=_ID_MAX, widget=forms.HiddenInput
+        required=False,
+        min_value=1,
+        max_value=_ID_MAX,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ["invalid", "min_value", "max_value"], "The comment you replied to does not exist."
+        ),
     )
     title = forms.CharField(
         required=False,

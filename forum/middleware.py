@@ -1,10 +1,8 @@
 """Request-level protections that no single view should have to remember."""
 
-import codecs
 import logging
 from urllib.parse import unquote_to_bytes
 
-from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -27,11 +25,8 @@ class RequestSanityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            request.method == "POST"
-            and request.content_type == "application/x-www-form-urlencoded"
-            and codecs.lookup(request.encoding or settings.DEFAULT_CHARSET).name == "utf-8"
-        ):
+        # Django reads url-encoded forms as UTF-8 only (refusing any other charset named).
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             try:
                 unquote_to_bytes(request.body).decode("utf-8")
             except UnicodeDecodeError:

@@ -49,13 +49,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "forum.middleware.RequestSanityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so their answers still pass through every middleware above (headers, cookies).
+    # The sanity check still runs before any view middleware (CSRF) reads the form.
+    "forum.middleware.RequestSanityMiddleware",
     "forum.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -101,15 +103,19 @@ CACHES = {
 # Rate limits count in the cache: without Redis each process counts alone, which django-ratelimit
 # reports as an error; a single-machine try-out accepts that.
 RATELIMIT_USE_CACHE = "default"
+# Production insists on a shared cache (the check fails without REDIS_URL): with one counter per
+# gunicorn worker, a login limit of 10 would really be 10 per worker.
+if not PRODUCTION and not env.str("REDIS_URL", default=""):
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+elif env.str("REDIS_URL", default=""):
+    # django-ratelimit lists only django-redis; Django's own RedisCache has the atomic add and
+    # incr (Redis SET NX and INCR) it needs.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # Behind a proxy every client shares its address: name the header (as a META key, e.g.
 # HTTP_X_REAL_IP) in which the proxy passes the client's own address.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 LOGIN_RATE_PER_IP = env.str("LOGIN_RATE_PER_IP", default="30/15m")
 LOGIN_RATE_PER_ACCOUNT = env.str("LOGIN_RATE_PER_ACCOUNT", default="10/15m")
-# Production insists on a shared cache (the check fails without REDIS_URL): with one counter per
-# gunicorn worker, a login limit of 10 would really be 10 per worker.
-if not PRODUCTION and not env.str("REDIS_URL", default=""):
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
