@@ -14,7 +14,7 @@ logger = logging.getLogger("forum.availability")
 RETRY_AFTER_SECONDS = 30
 
 
-class RequestSanityMiddleware:
+class StrictUtf8FormsMiddleware:
     """Refuse a form that is not valid UTF-8, with a 400 that says so.
 
     Django turns invalid UTF-8 into U+FFFD without a word, which would store a different comment

@@ -56,8 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, so their answers still pass through every middleware above (headers, cookies).
-    # The sanity check still runs before any view middleware (CSRF) reads the form.
-    "forum.middleware.RequestSanityMiddleware",
+    # The UTF-8 check still runs before any view middleware (CSRF) reads the form.
+    "forum.middleware.StrictUtf8FormsMiddleware",
     "forum.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -189,6 +189,18 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "forum.logcontext.RequestContextFilter"}},
+    "formatters": {
+        "context": {
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s%(request_context)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "context",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
