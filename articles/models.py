@@ -54,6 +54,12 @@ class Article(models.Model):
         return reverse("article_detail", kwargs={"slug": self.slug})
 
     @property
+    def source_link(self):
+        """``source_url`` if it is a web address, else "": a javascript: URL must not be a link."""
+        url = self.source_url
+        return url if url.lower().startswith(("https://", "http://")) else ""
+
+    @property
     def paragraphs(self):
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
