@@ -2,19 +2,17 @@
 
 from collections import defaultdict
 
-from django.db import DEFAULT_DB_ALIAS
-
 from articles.models import Comment
 
 
-def tree_problems(tree_ids=None, *, using=DEFAULT_DB_ALIAS) -> dict[int, list[str]]:
+def tree_problems(tree_ids=None) -> dict[int, list[str]]:
     """Every broken tree (all of them, or those in ``tree_ids``) with what is wrong with it.
 
     A valid tree has lft/rght forming a nesting of 1..2n, exactly one root, levels one below the
     parent, replies inside their parent's bounds (and directly inside it, not inside a sibling),
     and every reply in its parent's tree and on its parent's article.
     """
-    rows = Comment.objects.using(using).order_by("tree_id", "lft")
+    rows = Comment.objects.order_by("tree_id", "lft")
     if tree_ids is not None:
         rows = rows.filter(tree_id__in=tree_ids)
     nodes = list(rows.values("id", "parent_id", "article_id", "tree_id", "lft", "rght", "level"))

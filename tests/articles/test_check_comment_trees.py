@@ -166,11 +166,6 @@ def test_repair_of_an_unknown_tree_is_an_error(db):
         check("--repair", 424242)
 
 
-def test_repair_only_on_the_default_database(db):
-    with pytest.raises(CommandError, match="default database only"):
-        call_command("check_comment_trees", repair=1, database="other")
-
-
 def test_a_repaired_tree_takes_new_replies(article, user):
     root = make_comment(article)
     replies = [make_comment(article, parent=root) for _ in range(3)]

@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS
 
 from articles.integrity import tree_problems
 from articles.models import Comment
@@ -24,19 +23,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--repair", type=int, metavar="TREE_ID", help="rebuild this tree from parent links"
         )
-        parser.add_argument(
-            "--database", default=DEFAULT_DB_ALIAS, help="the database to check (not repair)"
-        )
 
-    def handle(self, *args, tree_ids, repair, database, **options):
+    def handle(self, *args, tree_ids, repair, **options):
         if repair is not None:
-            if database != DEFAULT_DB_ALIAS:
-                raise CommandError("--repair works on the default database only.")
             self._repair(repair)
             return
-        problems = tree_problems(tree_ids or None, using=database)
+        problems = tree_problems(tree_ids or None)
         if not problems:
-            checked = Comment.objects.using(database)
+            checked = Comment.objects.all()
             if tree_ids:
                 checked = checked.filter(tree_id__in=tree_ids)
             trees = checked.values("tree_id").distinct().count()
@@ -44,9 +38,9 @@ class Command(BaseCommand):
             return
         roots = {
             row["tree_id"]: row
-            for row in Comment.objects.using(database)
-            .filter(tree_id__in=problems, parent=None)
-            .values("tree_id", "id", "article__slug")
+            for row in Comment.objects.filter(tree_id__in=problems, parent=None).values(
+                "tree_id", "id", "article__slug"
+            )
         }
         for tree_id, found in sorted(problems.items()):
             root = roots.get(tree_id)
