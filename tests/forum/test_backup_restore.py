@@ -7,12 +7,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
 from django.db import connection
 
+from tests.dbtools import database_url
 from tests.factories import make_article, make_comment, make_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,14 +71,6 @@ def contents(dbname):
     return found
 
 
-def database_url(settings_dict, name) -> str:
-    host = settings_dict["HOST"] or ""
-    host = quote(host, safe="") if host.startswith("/") else host  # a socket folder
-    password = f":{quote(settings_dict['PASSWORD'], safe='')}" if settings_dict["PASSWORD"] else ""
-    port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
-    return f"postgres://{settings_dict['USER']}{password}@{host}{port}/{name}"
-
-
 @pytest.fixture
 def fresh_database():
     name = f"{connection.settings_dict['NAME']}_restored"
@@ -123,7 +115,7 @@ def test_a_dump_restores_into_a_fresh_database_with_every_row_and_valid_trees(
     check = subprocess.run(
         [sys.executable, "manage.py", "check_comment_trees"],
         cwd=BASE_DIR,
-        env={**os.environ, "DATABASE_URL": database_url(connection.settings_dict, fresh_database)},
+        env={**os.environ, "DATABASE_URL": database_url(fresh_database)},
         capture_output=True,
         text=True,
         check=False,
