@@ -167,6 +167,8 @@ def _start_gunicorn(port, options, log):
         "ALLOWED_HOSTS": HOST,
         "STATIC_MANIFEST": "false",  # pages link static files by plain name: no collectstatic
         "LOG_LEVEL": "WARNING",
+        # WhiteNoise warns that collectstatic never ran; the load test reads no static files.
+        "PYTHONWARNINGS": "ignore:No directory at",
     }
     env.update(item.split("=", 1) for item in options.env)
     command = [
