@@ -10,12 +10,9 @@ from django.dispatch import receiver
 from django_ratelimit.core import is_ratelimited
 
 from articles.models import AccountSession
+from forum.logcontext import client_address
 
 logger = logging.getLogger("forum.accounts")
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "?") if request is not None else "?"
 
 
 def _login_account(group, request) -> str:
@@ -50,7 +47,7 @@ def login_rate_limited(request) -> bool:
             "Login refused, rate limit per %s reached: account %r from %s",
             "address" if by_ip else "account",
             _login_account(None, request),
-            _client_address(request),
+            client_address(request),
         )
     return by_ip or by_account
 
@@ -82,10 +79,10 @@ def _log_failed_login(sender, credentials, request=None, **kwargs):
     logger.warning(
         "Failed login for account %r from %s",
         credentials.get("username", ""),
-        _client_address(request),
+        client_address(request),
     )
 
 
 @receiver(user_logged_in, dispatch_uid="forum-log-login")
 def _log_login(sender, request, user, **kwargs):
-    logger.info("Account %s (%s) logged in from %s", user.pk, user, _client_address(request))
+    logger.info("Account %s (%r) logged in from %s", user.pk, str(user), client_address(request))

@@ -2,6 +2,15 @@
 
 import logging
 
+from django.conf import settings
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or the proxy's header named by RATELIMIT_IP_META_KEY."""
+    if request is None:
+        return "?"
+    return request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "?")
+
 
 class RequestContextFilter(logging.Filter):
     """Add ``[METHOD path from ADDRESS]`` to records that carry a request (django.request does).
@@ -12,10 +21,9 @@ class RequestContextFilter(logging.Filter):
 
     def filter(self, record):
         request = getattr(record, "request", None)
-        meta = getattr(request, "META", None)
-        if meta is None:
+        if getattr(request, "META", None) is None:
             record.request_context = ""
         else:
-            address = meta.get("REMOTE_ADDR", "?")
-            record.request_context = f" [{request.method} {request.path} from {address}]"
+            where = f"{request.method} {request.path} from {client_address(request)}"
+            record.request_context = f" [{where}]"
         return True

@@ -77,7 +77,7 @@ def test_a_login_is_logged_without_password_or_session_key(client, caplog):
     user = make_user("dave")
     caplog.set_level(logging.DEBUG)
     client.post(reverse("login"), {"username": "dave", "password": PASSWORD})
-    assert f"Account {user.pk} (dave) logged in from 127.0.0.1" in caplog.messages
+    assert f"Account {user.pk} ('dave') logged in from 127.0.0.1" in caplog.messages
     assert_no_secret_logged(caplog, PASSWORD, client.cookies["sessionid"].value)
 
 

@@ -163,3 +163,22 @@ def test_logging_out_ends_the_session_for_whoever_holds_its_key(client, db):
     stolen = Client()
     stolen.cookies["sessionid"] = key
     assert "Signed in as" not in stolen.get(reverse("home")).content.decode()
+
+
+@override_settings(
+    RATELIMIT_IP_META_KEY="HTTP_X_REAL_IP", LOGIN_RATE_PER_IP="2/m", LOGIN_RATE_PER_ACCOUNT="100/m"
+)
+def test_behind_a_proxy_limits_and_logs_use_the_address_the_proxy_passes(client, db, caplog):
+    def through_proxy(name, address):
+        return client.post(
+            reverse("login"),
+            {"username": name, "password": WRONG_PASSWORD},
+            REMOTE_ADDR="10.0.0.1",  # the proxy, the same for everyone
+            HTTP_X_REAL_IP=address,
+        )
+
+    through_proxy("a", "192.0.2.50")
+    through_proxy("b", "192.0.2.50")
+    assert through_proxy("c", "192.0.2.50").status_code == 429
+    assert through_proxy("c", "192.0.2.51").status_code == 200  # another reader, not locked out
+    assert "Failed login for account 'a' from 192.0.2.50" in caplog.messages
