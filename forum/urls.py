@@ -15,3 +15,4 @@ urlpatterns = [
 ]
 
 handler400 = "articles.views.errors.bad_request"
+handler404 = "articles.views.errors.page_not_found"

@@ -1,4 +1,4 @@
-"""The 400 page says what was wrong (403, 404, 500 and 503 are plain templates)."""
+"""The 400 and 404 pages say what was wrong (403, 500 and 503 are plain templates)."""
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -29,3 +29,10 @@ def bad_request(request, exception):
     else:
         reason = "The request was malformed or not allowed here."
     return render(request, "400.html", {"reason": reason}, status=status)
+
+
+def page_not_found(request, exception):
+    """404 with the reason the code gave ("Invalid page (7): …"), never the resolver's internals."""
+    message = exception.args[0] if exception.args else None
+    reason = message if isinstance(message, str) else "There is no page at this address."
+    return render(request, "404.html", {"reason": reason}, status=404)
