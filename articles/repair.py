@@ -60,8 +60,6 @@ def comment_tree_repair(*, tree_id: int) -> RepairResult:
     """
     with transaction.atomic():
         trees, family = _lock_tangled_trees(tree_id)
-        if not family:
-            raise ValidationError(f"There is no comment tree {tree_id}.")
         stranded = (
             Comment.objects.filter(tree_id__in=trees)
             .exclude(pk__in=[node["id"] for node in family])
@@ -72,6 +70,8 @@ def comment_tree_repair(*, tree_id: int) -> RepairResult:
                 f"Comments {', '.join(map(str, sorted(stranded)))} have no top-level comment "
                 "above them (their parent links form a loop); set their parent by hand first."
             )
+        if not family:
+            raise ValidationError(f"There is no comment tree {tree_id}.")
         numbering = _number_from_parent_links(family)
         changed = [
             Comment(pk=node["id"], **numbering[node["id"]])

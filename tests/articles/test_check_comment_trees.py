@@ -141,6 +141,15 @@ def test_repair_refuses_a_loop_of_parent_links_and_changes_nothing(article):
     assert tree_values(root.tree_id) == before
 
 
+def test_repair_refuses_a_tree_that_is_all_loop(article):
+    root = make_comment(article)
+    reply = make_comment(article, parent=root)
+    Comment.objects.filter(pk=root.pk).update(parent=reply)
+
+    with pytest.raises(CommandError, match=f"Comments {root.pk}, {reply.pk} have no top-level"):
+        check("--repair", root.tree_id)
+
+
 def test_repair_refuses_a_reply_on_another_article_and_changes_nothing(article):
     root = make_comment(article)
     reply = make_comment(article, parent=root)
