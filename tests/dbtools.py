@@ -8,10 +8,11 @@ from django.db import connection
 def database_url(name=None) -> str:
     """A DATABASE_URL for the test database (or another database ``name`` on its server)."""
     settings_dict = connection.settings_dict
-    host = settings_dict["HOST"] or ""
-    host = quote(host, safe="") if host.startswith("/") else host  # a socket folder
+    name = name or settings_dict["NAME"]
+    user = quote(settings_dict["USER"] or "", safe="")
     password = f":{quote(settings_dict['PASSWORD'], safe='')}" if settings_dict["PASSWORD"] else ""
+    host = settings_dict["HOST"] or ""
+    if host.startswith("/"):  # a socket folder (the embedded server): libpq's host parameter
+        return f"postgres://{user}{password}@/{name}?host={quote(host)}"
     port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
-    return (
-        f"postgres://{settings_dict['USER']}{password}@{host}{port}/{name or settings_dict['NAME']}"
-    )
+    return f"postgres://{user}{password}@{host}{port}/{name}"
