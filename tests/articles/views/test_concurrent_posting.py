@@ -19,26 +19,30 @@ POSTS_PER_THREAD = 8
 ANCHOR = re.compile(r"#comment-(\d+)$")
 
 
+def signed_in_client():
+    client = Client()
+    client.force_login(make_user(password=None))
+    return client
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_posters_lose_nothing_and_keep_every_tree_valid():
     article = make_article()
     # A few busy threads, so that many posters answer into the same tree at the same moment.
     pool = [make_comment(article).pk for _ in range(3)]
     pool_lock = threading.Lock()
-    clients = []
-    for _ in range(THREADS):
-        client = Client()
-        client.force_login(make_user(password=None))
-        clients.append(client)
+    # One account per post, so that per-user posting limits never stand between a post and
+    # the tree it is meant to stress.
+    clients = [[signed_in_client() for _ in range(POSTS_PER_THREAD)] for _ in range(THREADS)]
     url = reverse("comment_create", args=[article.slug])
     posted, failures = [], []
     start = threading.Barrier(THREADS)
 
-    def poster(number, client):
+    def poster(number, accounts):
         rng = random.Random(number)
         try:
             start.wait()
-            for i in range(POSTS_PER_THREAD):
+            for i, client in enumerate(accounts):
                 with pool_lock:
                     parent = "" if i % 4 == 0 else rng.choice(pool)
                 response = client.post(url, {"parent": parent, "body": f"t{number} p{i}"})
