@@ -19,11 +19,17 @@ PRODUCTION_ENV = {
 }
 
 
+def operator_environment():
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process (Playwright runs an event
+    # loop); a real deployment does not have it, and the deploy check rightly warns about it.
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def manage(*args, **env):
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env={**os.environ, **PRODUCTION_ENV, **env},
+        env={**operator_environment(), **PRODUCTION_ENV, **env},
         capture_output=True,
         text=True,
         timeout=120,
