@@ -8,6 +8,7 @@ which two concurrent posters would both read.
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +52,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def source_link(self):
+        """``source_url`` if it is a web address, else "": a javascript: URL must not be a link."""
+        url = self.source_url
+        return url if url.lower().startswith(("https://", "http://")) else ""
 
     @property
     def paragraphs(self):
@@ -143,3 +150,17 @@ class Comment(MPTTModel):
     def reply_count(self):
         """Descendants in this subtree, read from lft/rght without a query."""
         return (self.rght - self.lft - 1) // 2
+
+
+class AccountSession(AbstractBaseSession):
+    """A database session with its user's id (see articles/sessions.py)."""
+
+    # Not a foreign key: a session is written on every request, and must not fail or lock the
+    # user row because of it; sessions of a deleted user are removed by a signal instead.
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from articles.sessions import SessionStore
+
+        return SessionStore

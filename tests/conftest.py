@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from tests.factories import make_article, make_user
@@ -14,6 +15,22 @@ def _plain_static_files():
     }
     with override_settings(STORAGES=plain):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # A deliberately slow hash (PBKDF2, ~1 s on a busy machine) per test user adds minutes to the
+    # suite; the tests check who may log in, not the hash's strength.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache: one test's attempts must not count in the next.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
