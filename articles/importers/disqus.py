@@ -17,8 +17,11 @@ import pickle
 import tempfile
 from array import array
 from collections.abc import Iterator
+from dataclasses import fields
 from typing import BinaryIO
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from articles.importers.htmltext import html_to_text
 from articles.importers.records import (
@@ -38,6 +41,7 @@ SOURCE = "disqus"
 _THREAD = f"{{{NS}}}thread"
 _POST = f"{{{NS}}}post"
 _DSQ_ID = f"{{{DSQ_NS}}}id"
+_COMMENT_FIELDS = tuple(field.name for field in fields(SourceComment))
 _SLUG_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
@@ -49,11 +53,18 @@ def _forum(name: str) -> str:
     return f"{{{FORUM_NS}}}{name}"
 
 
+_AUTHOR, _NAME, _USERNAME = _tag("author"), _tag("name"), _tag("username")
+_MESSAGE, _CREATED_AT = _tag("message"), _tag("createdAt")
+_PARENT_REF, _THREAD_REF = _tag("parent"), _tag("thread")
+_IS_SPAM, _IS_DELETED, _IS_APPROVED = _tag("isSpam"), _tag("isDeleted"), _tag("isApproved")
+_FORUM_TITLE, _FORUM_STATE = _forum("title"), _forum("state")
+
+
 def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
     """Yield the threads of a Disqus export with their posts, one thread at a time."""
     threads: dict[str, SourceArticle] = {}
-    offsets: dict[str, array] = {}  # thread id -> where its posts sit in the spool
-    with tempfile.TemporaryFile(prefix="disqus-import-") as spool:
+    spool = _Spool()
+    with spool:
         for element in stream_elements(stream, (_THREAD, _POST)):
             parent = element.getparent()
             if parent is None or parent.getparent() is not None:
@@ -67,25 +78,64 @@ def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
                 else:
                     threads[article.original_id] = article
             else:
-                thread_id, comment = _post(element, report)
-                offsets.setdefault(thread_id, array("q")).append(spool.tell())
-                pickle.dump(comment, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                spool.add(*_post(element, report))
             release(element)
 
-        for thread_id, positions in offsets.items():
+        for thread_id in spool.threads():
             if thread_id not in threads:
-                for comment in _read(spool, positions):
-                    where = f"thread {thread_id!r}" if thread_id else "no thread"
+                where = f"thread {thread_id!r}" if thread_id else "no thread"
+                for comment in spool.posts(thread_id):
                     report.add("unknown_thread", comment.line, comment.label, f"{where}: skipped")
         for thread_id, article in threads.items():
-            article.comments = list(_read(spool, offsets.pop(thread_id, ())))
+            article.comments = list(spool.posts(thread_id))
             yield article
 
 
-def _read(spool, positions) -> Iterator[SourceComment]:
-    for position in positions:
-        spool.seek(position)
-        yield pickle.load(spool)  # noqa: S301 - our own spool, written above in this run
+class _Spool:
+    """Posts parked on disk by thread, so memory holds one thread's posts, not the file.
+
+    Posts are pickled in chunks (a chunk per thread each time the buffer fills): one pickle per
+    post costs several times more.
+    """
+
+    BUFFER = 5_000
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="disqus-import-")  # noqa: SIM115 - see __exit__
+        self._buffer: dict[str, list[tuple]] = {}
+        self._buffered = 0
+        self._chunks: dict[str, array] = {}  # thread id -> offsets of its chunks, in file order
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._file.close()
+
+    def add(self, thread_id: str, comment: SourceComment) -> None:
+        row = tuple(getattr(comment, name) for name in _COMMENT_FIELDS)
+        self._buffer.setdefault(thread_id, []).append(row)
+        self._buffered += 1
+        if self._buffered >= self.BUFFER:
+            self._flush()
+
+    def threads(self) -> list[str]:
+        self._flush()
+        return list(self._chunks)
+
+    def posts(self, thread_id: str) -> Iterator[SourceComment]:
+        for offset in self._chunks.get(thread_id, ()):
+            self._file.seek(offset)
+            for row in pickle.load(self._file):  # noqa: S301 - our own spool, from this run
+                yield SourceComment(*row)
+
+    def _flush(self) -> None:
+        self._file.seek(0, 2)
+        for thread_id, rows in self._buffer.items():
+            self._chunks.setdefault(thread_id, array("q")).append(self._file.tell())
+            pickle.dump(rows, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._buffer.clear()
+        self._buffered = 0
 
 
 def _thread(element, report: ImportReport) -> SourceArticle:
@@ -122,48 +172,61 @@ def _thread(element, report: ImportReport) -> SourceArticle:
 
 
 def _post(element, report: ImportReport) -> tuple[str, SourceComment]:
-    thread = element.find(_tag("thread"))
-    parent = element.find(_tag("parent"))
-    author = element.find(_tag("author"))
+    # One pass over the children: the hot path of a large import (findtext searches each time).
+    fields: dict[str, etree._Element] = {child.tag: child for child in element}
     name = username = ""
+    author = fields.get(_AUTHOR)
     if author is not None:
-        name = " ".join(child_text(author, _tag("name")).split())
-        username = child_text(author, _tag("username")).strip()
+        for child in author:
+            if child.tag == _NAME:
+                name = " ".join((child.text or "").split())
+            elif child.tag == _USERNAME:
+                username = (child.text or "").strip()
     comment = SourceComment(
         source=SOURCE,
         original_id=element.get(_DSQ_ID, "").strip(),
         author_name=name or username,
         created_at=None,
         state="visible",
-        title=child_text(element, _forum("title")),
-        body=child_text(element, _tag("message")),
+        title=_text(fields, _FORUM_TITLE),
+        body=_text(fields, _MESSAGE),
         body_format="html",
         line=element.sourceline,
-        parent_id=parent.get(_DSQ_ID, "").strip() if parent is not None else "",
+        parent_id=_reference(fields, _PARENT_REF),
     )
-    created = child_text(element, _tag("createdAt"))
+    created = _text(fields, _CREATED_AT)
     comment.created_at = parse_timestamp(created)
     if comment.created_at is None:
         report.add("bad_date", comment.line, comment.label, f"time {created!r} unreadable")
-    comment.state = _state(element, comment, report)
-    return (thread.get(_DSQ_ID, "").strip() if thread is not None else ""), comment
+    comment.state = _state(fields, comment, report)
+    return _reference(fields, _THREAD_REF), comment
 
 
-def _state(element, comment: SourceComment, report: ImportReport) -> str:
-    exact = element.find(_forum("state"))
+def _text(fields: dict, tag: str) -> str:
+    element = fields.get(tag)
+    return "" if element is None else (element.text or "").replace("\x00", "")
+
+
+def _reference(fields: dict, tag: str) -> str:
+    element = fields.get(tag)
+    return "" if element is None else element.get(_DSQ_ID, "").strip()
+
+
+def _state(fields: dict, comment: SourceComment, report: ImportReport) -> str:
+    exact = fields.get(_FORUM_STATE)
     if exact is not None:
         return parse_state((exact.text or "").strip(), comment, report)
-    if _flag(element, "isSpam"):
+    if _flag(fields, _IS_SPAM):
         return "removed"
-    if _flag(element, "isDeleted"):
+    if _flag(fields, _IS_DELETED):
         return "deleted"
-    if child_text(element, _tag("isApproved")).strip().lower() == "false":
+    if _text(fields, _IS_APPROVED).strip().lower() == "false":
         return "pending"
     return "visible"
 
 
-def _flag(element, name: str) -> bool:
-    return child_text(element, _tag(name)).strip().lower() == "true"
+def _flag(fields: dict, tag: str) -> bool:
+    return _text(fields, tag).strip().lower() == "true"
 
 
 def _slug_from_link(link: str) -> str:
