@@ -214,7 +214,7 @@ def _wxr_item(w: _Writer, article: Article, comments: list[Comment]) -> None:
         w.leaf(f"{{{WXR_NAMESPACES['dc']}}}creator", "")
         w.leaf("description", "")
         w.leaf(f"{{{WXR_NAMESPACES['content']}}}encoded", render_plain_text(article.body))
-        w.leaf(f"{{{WXR_NAMESPACES['excerpt']}}}encoded", article.summary)
+        w.leaf(f"{{{WXR_NAMESPACES['excerpt']}}}encoded", render_plain_text(article.summary))
         w.leaf(f"{_WP}post_id", str(article.pk))
         w.leaf(f"{_WP}post_date", format_timestamp(when, zone=False))
         w.leaf(f"{_WP}post_date_gmt", format_timestamp(when, zone=False))

@@ -249,7 +249,7 @@ def _comment_row(comment: SourceComment, report: ImportReport) -> dict:
     if comment.body_format == "html":
         body_html = render_html_message(comment.body)
         # Most messages come out as they went in; only the others need a closer look.
-        if body_html != comment.body.strip() and _has_unsafe_markup(comment.body):
+        if body_html != comment.body and _has_unsafe_markup(comment.body):
             report.add("html_sanitised", comment.line, comment.label)
         body = body_html
     elif comment.body_format == "text":

@@ -166,9 +166,11 @@ def render_html_message(fragment: str) -> str:
     block elements of its own, blank lines separate paragraphs and single newlines are line
     breaks (what WordPress' wpautop does). Either way the result is :func:`sanitize_html`'s.
     """
-    normalised = fragment.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if normalised and not _BLOCK_TAG.search(normalised):
-        blocks = (block.strip() for block in _BLANK_LINE.split(normalised))
+    normalised = fragment.replace("\r\n", "\n").replace("\r", "\n")
+    if not normalised.strip():
+        return ""
+    if not _BLOCK_TAG.search(normalised):
+        blocks = (block.strip() for block in _BLANK_LINE.split(normalised.strip()))
         normalised = "\n".join(
             "<p>" + block.replace("\n", "<br>\n") + "</p>" for block in blocks if block
         )
