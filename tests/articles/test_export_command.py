@@ -149,3 +149,24 @@ def test_characters_xml_cannot_hold_are_left_out(tmp_path):
     call_command("export_article", "--format", "wxr", "-o", str(path), stderr=io.StringIO())
     assert b"\x07" not in path.read_bytes()
     assert b"ding dong" in path.read_bytes()
+
+
+def test_a_thread_too_deep_for_nested_json_suggests_a_flat_format(tmp_path):
+    posts = "".join(
+        f'<post dsq:id="{n}"><message>x</message><thread dsq:id="t"/>'
+        + (f'<parent dsq:id="{n - 1}"/>' if n else "")
+        + "</post>"
+        for n in range(900)
+    )
+    source = tmp_path / "deep.xml"
+    source.write_text(
+        '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+        f'<thread dsq:id="t"><title>Deep</title></thread>{posts}</disqus>'
+    )
+    call_command("import_article", str(source), stdout=io.StringIO())
+    target = tmp_path / "deep.json"
+    with pytest.raises(CommandError, match="--format disqus"):
+        call_command("export_article", "-o", str(target))
+    assert list(tmp_path.iterdir()) == [source]
+    call_command("export_article", "--format", "disqus", "-o", str(target), stderr=io.StringIO())
+    assert target.exists()

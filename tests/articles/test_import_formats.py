@@ -344,3 +344,17 @@ def test_a_large_import_takes_a_few_queries_per_article(tmp_path, django_assert_
         archive_import(articles=read_articles(stream, fmt="disqus", report=report), report=report)
     assert Comment.objects.count() == 600
     assert_trees_valid()
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar(monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    out = run(DISQUS)
+    assert "Importing" in terminal.getvalue()
+    assert "Imported “Chips get faster again”" in out
+    assert "\n\n" not in out

@@ -60,6 +60,16 @@ class Command(BaseCommand):
 
 
 def _write(format, articles, out):
+    try:
+        _write_threads(format, articles, out)
+    except RecursionError as error:
+        raise CommandError(
+            "a thread is nested too deeply for JSON (more than about 700 levels): "
+            "export it with --format disqus or --format wxr"
+        ) from error
+
+
+def _write_threads(format, articles, out):
     # One article's thread in memory at a time; Disqus lists every thread before the posts.
     threads = ((article, selectors.comments_for_export(article)) for article in articles.iterator())
     if format == "json":

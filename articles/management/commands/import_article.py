@@ -91,10 +91,8 @@ class Command(BaseCommand):
             f"{outcome.existing_comments} already present, {outcome.updated_comments} updated. "
             f"URL: {outcome.url}"
         )
-        if self.bar.disable:
+        with self.bar.external_write_mode():  # clears the bar, if any, for the line
             self.stdout.write(line)
-        else:
-            self.bar.write(line, file=self.stdout)
 
     def _summarise(self, report: ImportReport) -> None:
         totals = report.totals
