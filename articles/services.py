@@ -4,14 +4,10 @@ Each function is keyword-only, runs in one transaction, and raises ``ValidationE
 message a person can act on.
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from articles.importers.records import ImportReport
-from articles.importers.text import ParsedArticle, as_source_article
 from articles.markdown import render_markdown
 from articles.models import Article, Comment
 
@@ -68,33 +64,3 @@ def comment_post(
         # mptt re-reads the parent's lft/rght after the lock is held (refresh_target).
         comment.save()
     return comment
-
-
-@dataclass
-class ImportResult:
-    article: Article
-    article_created: bool
-    new_comments: int
-    existing_comments: int
-
-
-def article_import(*, parsed: ParsedArticle, source_name: str = "") -> ImportResult:
-    """Store one article parsed from the plain-text format; importing it again adds nothing.
-
-    The article is found again by its slug and each comment by a key derived from its place in
-    the thread and its text, so a later copy of the document adds only the comments it gained.
-    Every format is stored by ``articles.importing``; this is its plain-text entry point.
-    """
-    # Imported here: articles.importing uses lock_comment_tree from this module.
-    from articles.importing import article_store
-
-    report = ImportReport()
-    with transaction.atomic():
-        outcome = article_store(
-            source=as_source_article(parsed, source_name=source_name),
-            report=report,
-            dry_run=False,
-        )
-    return ImportResult(
-        outcome.article, outcome.created, outcome.new_comments, outcome.existing_comments
-    )
