@@ -18,6 +18,15 @@ from mptt.querysets import TreeQuerySet
 
 TREE_ID_SEQUENCE = "articles_comment_tree_id_seq"
 
+# How the page names the archive an imported comment came from; other sources show as given.
+SOURCE_NAMES = {
+    "disqus": "Disqus",
+    "wxr": "WordPress",
+    "json": "a JSON archive",
+    "text": "a text archive",
+    "forum": "another forum",
+}
+
 
 class ArticleQuerySet(models.QuerySet):
     def with_comment_counts(self):
@@ -40,12 +49,23 @@ class Article(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     comments_open = models.BooleanField(default=True)
+    # Where an imported article came from ("disqus", "wxr", "json", "text", ...) and its id
+    # there, so importing a newer export of the same site finds it again; blank when written here.
+    import_source = models.CharField(max_length=30, blank=True)
+    import_id = models.CharField(max_length=500, blank=True)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["-published_at", "-id"], name="article_newest_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=~models.Q(import_source=""),
+                name="article_unique_import_id",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -114,7 +134,18 @@ class Comment(MPTTModel):
     author_name = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=10, choices=State.choices, default=State.VISIBLE)
-    # Where an imported comment came from, so re-importing the same source changes nothing.
+
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        TEXT = "text", "Plain text"
+        HTML = "html", "HTML"
+
+    # How ``body`` became ``body_html``: posts are Markdown, imported archives text or HTML.
+    body_format = models.CharField(
+        max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN
+    )
+    # Where an imported comment came from, "<source>:<original id>" (e.g. "disqus:8231"), so
+    # re-importing the same source changes nothing.
     # NULL, not "", for posted comments: the unique constraint must not pair them up.
     import_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
 
@@ -145,6 +176,14 @@ class Comment(MPTTModel):
         if self.author_id:
             return self.author.get_username()
         return self.author_name or "Anonymous"
+
+    @property
+    def origin(self):
+        """The name of the archive an imported comment came from ("Disqus"), or ""."""
+        if not self.import_key:
+            return ""
+        source = self.import_key.partition(":")[0]
+        return SOURCE_NAMES.get(source, source)
 
     @property
     def reply_count(self):

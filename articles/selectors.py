@@ -15,6 +15,7 @@ _THREAD_FIELDS = (
     "author_name",
     "created_at",
     "state",
+    "import_key",
     "tree_id",
     "lft",
     "rght",
@@ -76,3 +77,14 @@ def comment_ancestors(comment: Comment) -> list[Comment]:
             tree_id=comment.tree_id, lft__lt=comment.lft, rght__gt=comment.rght
         )
     )
+
+
+def articles_for_export(slugs=None):
+    """Articles to export (all, or those with the given slugs), oldest first."""
+    articles = Article.objects.order_by("published_at", "id")
+    return articles.filter(slug__in=slugs) if slugs else articles
+
+
+def comments_for_export(article: Article) -> list[Comment]:
+    """Every comment of ``article``, whatever its state, in tree order, in one query."""
+    return list(Comment.objects.filter(article=article).select_related("author").in_thread_order())
