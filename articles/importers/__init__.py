@@ -40,7 +40,9 @@ def detect_format(head: bytes) -> str:
         return "wxr"
     found = f"root element <{name}>" if name else "no root element"
     raise ImportFormatError(
-        1, f"unknown format: XML with {found}, neither a Disqus nor a WordPress (WXR) export"
+        1,
+        f"unknown format: XML with {found}, neither a Disqus nor a WordPress (WXR) export"
+        " (name the format with --format)",
     )
 
 
