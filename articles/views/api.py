@@ -19,4 +19,14 @@ def article_comments_json(request, slug):
     document["articles"] = [
         exporters.article_document(article, selectors.comments_for_export(article), public=True)
     ]
-    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    try:
+        return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    except RecursionError:
+        # Nested JSON cannot carry a reply chain deeper than Python's JSON encoder recurses.
+        return JsonResponse(
+            {
+                "error": "This thread is nested too deeply for nested JSON (more than about 700"
+                " levels). Export it with `manage.py export_article --format disqus`."
+            },
+            status=422,
+        )

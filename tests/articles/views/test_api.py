@@ -1,6 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from articles import importing
+from articles.importers.records import ImportReport
+from articles.importers.text import ParsedArticle, ParsedComment, as_source_article
 from articles.models import Comment
 from tests.factories import make_article, make_comment
 
@@ -57,3 +60,27 @@ def test_an_unknown_article_is_404(client):
 def test_the_json_is_read_only(client, article):
     url = reverse("comments_json", kwargs={"slug": article.slug})
     assert client.post(url).status_code == 405
+
+
+def test_a_thread_too_deep_for_nested_json_is_refused_with_a_reason(client):
+    depth = 1200
+    chain = [
+        ParsedComment(
+            title=f"c{i}",
+            body="deeper",
+            author_name=None,
+            depth=i,
+            line=i + 1,
+            parent_index=i - 1 if i else None,
+        )
+        for i in range(depth)
+    ]
+    parsed = ParsedArticle(
+        title="Deep", summary="s", topics=[], body="b", byline="", comments=chain
+    )
+    article = importing.article_store(
+        source=as_source_article(parsed), report=ImportReport(), dry_run=False
+    ).article
+    response = client.get(reverse("comments_json", args=[article.slug]))
+    assert response.status_code == 422
+    assert "--format disqus" in response.json()["error"]
