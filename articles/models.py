@@ -120,6 +120,14 @@ class Comment(MPTTModel):
         indexes = [
             models.Index(fields=["tree_id", "lft"], name="comment_tree_order_idx"),
             models.Index(fields=["article", "tree_id", "lft"], name="comment_article_thread_idx"),
+            # An article's top-level threads, for paging and sorting them without reading
+            # their replies.
+            models.Index(
+                fields=["article", "tree_id"],
+                include=["lft", "rght"],
+                condition=models.Q(parent=None),
+                name="comment_article_roots_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from articles.cache import thread_changed
 from articles.importers.text import ParsedArticle, ParsedComment
 from articles.markdown import render_markdown, render_plain_text
 from articles.models import Article, Comment
@@ -68,6 +69,7 @@ def comment_post(
             lock_comment_tree(parent.tree_id)
         # mptt re-reads the parent's lft/rght after the lock is held (refresh_target).
         comment.save()
+        thread_changed(article.pk)
     return comment
 
 
@@ -113,6 +115,7 @@ def article_import(*, parsed: ParsedArticle, source_name: str = "") -> ImportRes
             _bulk_insert_threads(article, parsed.comments, keys)
         else:
             _insert_missing(article, parsed.comments, keys, missing)
+        thread_changed(article.pk)
     return ImportResult(article, created, len(missing), len(existing))
 
 
@@ -142,33 +145,57 @@ def _new_comment(article, parsed: ParsedComment, key: str) -> Comment:
 
 
 def _bulk_insert_threads(article, comments: list[ParsedComment], keys: list[str]) -> None:
+    comment_bulk_insert(
+        article=article,
+        comments=[_new_comment(article, parsed, keys[i]) for i, parsed in enumerate(comments)],
+        parent_indexes=[parsed.parent_index for parsed in comments],
+    )
+
+
+def comment_bulk_insert(
+    *, article: Article, comments: list[Comment], parent_indexes: list[int | None]
+) -> None:
+    """Insert whole new threads at once: ``comments`` unsaved, in pre-order (each parent before
+    its replies, a reply right after its parent or its parent's previous subtree), with
+    ``parent_indexes[i]`` the index of comment i's parent, or None for a top-level comment.
+
+    lft/rght/level are computed here and the rows written by bulk inserts: going through mptt's
+    per-node insert costs a query or more per comment. The importer and the benchmark's
+    generator use it.
+    """
+    if len(comments) != len(parent_indexes):
+        raise ValueError("comments and parent_indexes differ in length")
     if not comments:
         return
-    ids = _next_comment_ids(len(comments))
-    tree_ids = iter(Comment.objects.next_tree_ids(sum(c.depth == 0 for c in comments)))
-    rows: list[Comment] = []
-    open_nodes: list[Comment] = []  # the path from the current root down to the last comment
-    counter = 0
-    for index, parsed in enumerate(comments):
-        while open_nodes and open_nodes[-1].level >= parsed.depth:
+    with transaction.atomic():
+        ids = _next_comment_ids(len(comments))
+        tree_ids = iter(Comment.objects.next_tree_ids(parent_indexes.count(None)))
+        open_nodes: list[Comment] = []  # the path from the current root down to the last comment
+        counter = 0
+        for index, (node, parent_index) in enumerate(zip(comments, parent_indexes, strict=True)):
+            if parent_index is not None and not 0 <= parent_index < index:
+                raise ValueError(f"comment {index} comes before its parent")
+            parent = None if parent_index is None else comments[parent_index]
+            level = 0 if parent is None else parent.level + 1
+            while open_nodes and open_nodes[-1].level >= level:
+                counter += 1
+                open_nodes.pop().rght = counter
+            node.pk, node.article = ids[index], article
+            if parent is None:
+                counter = 0
+                node.tree_id, node.parent_id = next(tree_ids), None
+            elif not open_nodes or open_nodes[-1] is not parent:
+                raise ValueError(f"comment {index} does not follow its parent in pre-order")
+            else:
+                node.tree_id, node.parent_id = parent.tree_id, parent.pk
+            counter += 1
+            node.lft, node.level = counter, level
+            open_nodes.append(node)
+        while open_nodes:
             counter += 1
             open_nodes.pop().rght = counter
-        node = _new_comment(article, parsed, keys[index])
-        node.pk = ids[index]
-        if parsed.parent_index is None:
-            counter = 0
-            node.tree_id = next(tree_ids)
-        else:
-            node.parent_id = ids[parsed.parent_index]
-            node.tree_id = open_nodes[-1].tree_id
-        counter += 1
-        node.lft, node.level = counter, parsed.depth
-        open_nodes.append(node)
-        rows.append(node)
-    while open_nodes:
-        counter += 1
-        open_nodes.pop().rght = counter
-    Comment.objects.bulk_create(rows, batch_size=2000)
+        Comment.objects.bulk_create(comments, batch_size=2000)
+        thread_changed(article.pk)
 
 
 def _next_comment_ids(count: int) -> list[int]:
