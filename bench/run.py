@@ -1,0 +1,288 @@
+"""Run the benchmark: generate threads of each size in a throwaway database, measure, print one
+table, write JSON. ``python -m bench --help`` lists the options; README "Benchmark" explains."""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The issue's targets on a 2-core machine, server-side medians.
+TARGET_WHOLE_MS = {1_000: 30, 10_000: 300}
+TARGET_FIRST_PAGE_MS = {10_000: 30}
+TARGET_MAX_QUERIES = 8
+TARGET_POST_MS = 10
+TARGET_POST_GROWTH = 1.5
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part) for part in text.split(",")})
+    except ValueError:
+        raise argparse.ArgumentTypeError("sizes are whole numbers, e.g. 100,1000,10000") from None
+    if not sizes or sizes[0] < 10:
+        raise argparse.ArgumentTypeError("each size must be at least 10 comments")
+    return sizes
+
+
+def _arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Measure article pages, permalinks and posting on generated threads.",
+    )
+    parser.add_argument("--quick", action="store_true", help="a short smoke run (fewer runs)")
+    parser.add_argument("--sizes", type=_sizes, help="thread sizes (default 100,1000,10000)")
+    parser.add_argument("--runs", type=int, help="timed runs per page after 2 warm-ups")
+    parser.add_argument("--posts", type=int, help="timed replies per thread size")
+    parser.add_argument("--load-seconds", type=float, help="length of each gunicorn run")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "bench-results" / "latest.json", help="JSON file"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print a cProfile of the largest whole thread"
+    )
+    args = parser.parse_args(argv)
+    defaults = (
+        {"sizes": [100, 1_000], "runs": 3, "posts": 5, "load_seconds": 2.0}
+        if args.quick
+        else {"sizes": [100, 1_000, 10_000], "runs": 9, "posts": 25, "load_seconds": 10.0}
+    )
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if args.runs < 1 or args.posts < 1 or args.load_seconds <= 0:
+        parser.error("--runs and --posts must be at least 1, --load-seconds more than 0")
+    return args
+
+
+def _configure_django():
+    # Measure the code, not a development setup: no debug re-reads, no manifest to collect,
+    # and the thread cache off unless a measurement turns it on.
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "forum.settings",
+            "FORUM_MODE": "development",
+            "DEBUG": "false",
+            "STATIC_MANIFEST": "false",
+            "THREAD_CACHE_SECONDS": "0",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+@contextmanager
+def _throwaway_database():
+    """A new database on the server DATABASE_URL points at, dropped afterwards."""
+    from django.db import connection, connections
+
+    connection.settings_dict["TEST"]["NAME"] = f"forum_bench_{os.getpid()}"
+    original = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield connection.settings_dict
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(original, verbosity=0)
+
+
+def _database_url(db: dict) -> str:
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or ""
+    if host.startswith("/"):  # a socket folder (the embedded server)
+        return f"postgres://{user}{password}@/{db['NAME']}?host={host}"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}{password}@{host or 'localhost'}{port}/{db['NAME']}"
+
+
+def _redis_url() -> str | None:
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+def _gunicorn_runs(article, size: int, db: dict, args) -> list[dict]:
+    from bench.load import generate_load, gunicorn
+
+    workers = len(os.sched_getaffinity(0))
+    env = {"DATABASE_URL": _database_url(db), "WEB_CONCURRENCY": str(workers)}
+    redis_url = _redis_url()
+    variants = [("off", {"THREAD_CACHE_SECONDS": "0"})]
+    cached = {"THREAD_CACHE_SECONDS": "600"}
+    if redis_url:  # a prefix of its own: never serve or clobber a real site's keys
+        cached |= {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex}"}
+    variants.append(("on, " + ("Redis" if redis_url else "per-process memory"), cached))
+    runs = []
+    for label, extra in variants:
+        log = args.output.parent / "gunicorn.log"
+        with gunicorn(env={**env, **extra}, workers=workers, log=log) as base_url:
+            generate_load(base_url, article.get_absolute_url(), seconds=1, connections=2)
+            result = generate_load(
+                base_url,
+                article.get_absolute_url(),
+                seconds=args.load_seconds,
+                connections=8 if not args.quick else 4,
+            )
+        runs.append({"cache": label, "workers": workers, "comments": size, **result})
+        if redis_url and "CACHE_KEY_PREFIX" in extra:
+            _forget_redis_keys(redis_url, extra["CACHE_KEY_PREFIX"])
+    return runs
+
+
+def _forget_redis_keys(url: str, prefix: str):
+    import redis
+
+    server = redis.Redis.from_url(url)
+    for key in server.scan_iter(match=f"{prefix}:*"):
+        server.delete(key)
+
+
+def _targets(sizes: list[dict], concurrent: dict) -> list[dict]:
+    by_size = {entry["comments"]: entry for entry in sizes}
+    targets = []
+
+    def target(name, value, limit, met):
+        targets.append({"name": name, "value": value, "limit": limit, "met": bool(met)})
+
+    for size, limit in TARGET_WHOLE_MS.items():
+        if size in by_size:
+            value = by_size[size]["pages"]["whole_thread"]["median_ms"]
+            target(f"whole thread, {size:,} comments (ms)", value, limit, value <= limit)
+    for size, limit in TARGET_FIRST_PAGE_MS.items():
+        if size in by_size:
+            value = by_size[size]["pages"]["first_page"]["median_ms"]
+            target(f"first page, {size:,} comments (ms)", value, limit, value <= limit)
+    for kind in ("whole_thread", "first_page", "permalink"):
+        counts = sorted({entry["pages"][kind]["queries"] for entry in sizes})
+        target(
+            f"{kind.replace('_', ' ')}: queries at every size",
+            counts,
+            f"one number ≤ {TARGET_MAX_QUERIES}",
+            len(counts) == 1 and counts[0] <= TARGET_MAX_QUERIES,
+        )
+    posts = [entry["post_reply"]["median_ms"] for entry in sizes]
+    target("posting a reply, slowest size (ms)", max(posts), TARGET_POST_MS, max(posts) <= 10)
+    growth = round(posts[-1] / posts[0], 2)
+    target("posting, largest vs smallest size", growth, TARGET_POST_GROWTH, growth <= 1.5)
+    target(
+        "concurrent posters: errors, lost replies, tree valid",
+        [concurrent["errors"], concurrent["lost"], concurrent["tree_valid"]],
+        [0, 0, True],
+        concurrent["errors"] == 0 and concurrent["lost"] == 0 and concurrent["tree_valid"],
+    )
+    return targets
+
+
+def _table(results: dict) -> str:
+    lines = [
+        "comments │ whole thread        │ first page          │ permalink           │ "
+        "post reply  │ whole, cached",
+        "         │     ms  queries  KB │     ms  queries  KB │     ms  queries  KB │ "
+        "   ms  q    │     ms",
+        "─" * 113,
+    ]
+    for entry in results["sizes"]:
+        cells = []
+        for kind in ("whole_thread", "first_page", "permalink"):
+            p = entry["pages"][kind]
+            cells.append(f"{p['median_ms']:7.1f} {p['queries']:5d} {p['bytes'] / 1024:7.0f}")
+        post = entry["post_reply"]
+        cached = entry["pages"]["whole_thread_cached"]["median_ms"]
+        lines.append(
+            f"{entry['comments']:8,d} │ {cells[0]} │ {cells[1]} │ {cells[2]} │ "
+            f"{post['median_ms']:5.1f} {post['queries']:2d}    │ {cached:6.1f}"
+        )
+    c = results["concurrent_posting"]
+    lines += [
+        "",
+        f"concurrent posting: {c['replies']} replies from {c['clients']} clients into one thread"
+        f" of {c['thread_size_before']:,} comments: {c['seconds']:.2f} s"
+        f" ({c['replies_per_second']:.0f}/s), errors {c['errors']}, lost {c['lost']},"
+        f" tree {'valid' if c['tree_valid'] else 'BROKEN'}",
+    ]
+    for run in results["gunicorn"]:
+        lines.append(
+            f"gunicorn, {run['workers']} workers, cache {run['cache']}: {run['path']}"
+            f" ({run['comments']:,} comments, first page), {run['connections']} connections,"
+            f" {run['seconds']:.0f} s: {run['requests_per_second']:.0f} requests/s,"
+            f" p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms, errors {run['errors']}"
+        )
+    lines.append("")
+    for t in results["targets"]:
+        lines.append(
+            f"{'met   ' if t['met'] else 'MISSED'} {t['name']}: {t['value']} (≤ {t['limit']})"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    """Run everything; exit 1 if concurrent posting lost or broke anything."""
+    args = _arguments(argv)
+    _configure_django()
+    from bench import measure
+
+    started = time.perf_counter()
+    rng = random.Random(5)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    with _throwaway_database() as db:
+        sizes, articles = [], {}
+        for size in args.sizes:
+            article, generated = measure.generate(size)
+            articles[size] = article
+            print(f"generated {size:,} comments in {generated:.1f} s", file=sys.stderr)
+            sizes.append(
+                {
+                    "comments": size,
+                    "threads": article.comments.filter(parent=None).count(),
+                    "generate_seconds": round(generated, 2),
+                    "pages": measure.pages(article, runs=args.runs, warmup=2),
+                }
+            )
+        if args.profile:
+            with measure.profiled():
+                measure.pages(articles[args.sizes[-1]], runs=1, warmup=0)
+        # Posting changes the threads, so it comes after every page was measured.
+        for entry in sizes:
+            entry["post_reply"] = measure.posting(
+                articles[entry["comments"]], posts=args.posts, warmup=3, rng=rng
+            )
+        # The concurrency and load runs use the 1,000-comment thread (or the nearest size).
+        load_size = min(args.sizes, key=lambda size: abs(size - 1_000))
+        load_article = articles[load_size]
+        concurrent = measure.concurrent_posting(
+            load_article, clients=8, replies=200 if not args.quick else 40
+        )
+        results = {
+            "benchmark": "forum: huge threads",
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quick": args.quick,
+            "runs": args.runs,
+            "environment": measure.environment(),
+            "sizes": sizes,
+            "concurrent_posting": concurrent,
+            "gunicorn": _gunicorn_runs(load_article, load_size, db, args),
+        }
+    results["targets"] = _targets(sizes, concurrent)
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(_table(results))
+    print(f"\n{results['seconds']:.0f} s; results in {args.output}")
+    intact = concurrent["errors"] == 0 and concurrent["lost"] == 0 and concurrent["tree_valid"]
+    return 0 if intact else 1
