@@ -192,6 +192,8 @@ def environment() -> dict:
         postgresql = cursor.fetchone()[0]
     return {
         "cpus": len(os.sched_getaffinity(0)),
+        # Other work on the machine skews every figure: judge them against this.
+        "load_average_before": round(os.getloadavg()[0], 2),
         "python": platform.python_version(),
         "django": django.get_version(),
         "postgresql": postgresql,

@@ -164,27 +164,38 @@ def _targets(sizes: list[dict], concurrent: dict) -> list[dict]:
     for size, limit in TARGET_WHOLE_MS.items():
         if size in by_size:
             value = by_size[size]["pages"]["whole_thread"]["median_ms"]
-            target(f"whole thread, {size:,} comments (ms)", value, limit, value <= limit)
+            target(f"whole thread, {size:,} comments (ms)", value, f"≤ {limit}", value <= limit)
     for size, limit in TARGET_FIRST_PAGE_MS.items():
         if size in by_size:
             value = by_size[size]["pages"]["first_page"]["median_ms"]
-            target(f"first page, {size:,} comments (ms)", value, limit, value <= limit)
+            target(f"first page, {size:,} comments (ms)", value, f"≤ {limit}", value <= limit)
     for kind in ("whole_thread", "first_page", "permalink"):
         counts = sorted({entry["pages"][kind]["queries"] for entry in sizes})
         target(
             f"{kind.replace('_', ' ')}: queries at every size",
             counts,
-            f"one number ≤ {TARGET_MAX_QUERIES}",
+            f"the same at every size, ≤ {TARGET_MAX_QUERIES}",
             len(counts) == 1 and counts[0] <= TARGET_MAX_QUERIES,
         )
     posts = [entry["post_reply"]["median_ms"] for entry in sizes]
-    target("posting a reply, slowest size (ms)", max(posts), TARGET_POST_MS, max(posts) <= 10)
+    slowest = max(posts)
+    target(
+        "posting a reply, slowest size (ms)",
+        slowest,
+        f"≤ {TARGET_POST_MS}",
+        slowest <= TARGET_POST_MS,
+    )
     growth = round(posts[-1] / posts[0], 2)
-    target("posting, largest vs smallest size", growth, TARGET_POST_GROWTH, growth <= 1.5)
+    target(
+        "posting, largest size vs smallest",
+        growth,
+        f"≤ {TARGET_POST_GROWTH} times",
+        growth <= TARGET_POST_GROWTH,
+    )
     target(
         "concurrent posters: errors, lost replies, tree valid",
         [concurrent["errors"], concurrent["lost"], concurrent["tree_valid"]],
-        [0, 0, True],
+        "[0, 0, True]",
         concurrent["errors"] == 0 and concurrent["lost"] == 0 and concurrent["tree_valid"],
     )
     return targets
@@ -227,7 +238,7 @@ def _table(results: dict) -> str:
     lines.append("")
     for t in results["targets"]:
         lines.append(
-            f"{'met   ' if t['met'] else 'MISSED'} {t['name']}: {t['value']} (≤ {t['limit']})"
+            f"{'met   ' if t['met'] else 'MISSED'} {t['name']}: {t['value']} (target {t['limit']})"
         )
     return "\n".join(lines)
 
@@ -242,6 +253,7 @@ def main(argv=None) -> int:
     rng = random.Random(5)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with _throwaway_database() as db:
+        environment = measure.environment()  # before our own work loads the machine
         sizes, articles = [], {}
         for size in args.sizes:
             article, generated = measure.generate(size)
@@ -274,7 +286,7 @@ def main(argv=None) -> int:
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "quick": args.quick,
             "runs": args.runs,
-            "environment": measure.environment(),
+            "environment": environment,
             "sizes": sizes,
             "concurrent_posting": concurrent,
             "gunicorn": _gunicorn_runs(load_article, load_size, db, args),
@@ -283,6 +295,10 @@ def main(argv=None) -> int:
     results["seconds"] = round(time.perf_counter() - started, 1)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(_table(results))
-    print(f"\n{results['seconds']:.0f} s; results in {args.output}")
+    print(
+        f"\n{results['seconds']:.0f} s (load average before: "
+        f"{environment['load_average_before']} on {environment['cpus']} CPUs);"
+        f" results in {args.output}"
+    )
     intact = concurrent["errors"] == 0 and concurrent["lost"] == 0 and concurrent["tree_valid"]
     return 0 if intact else 1
