@@ -146,9 +146,11 @@ def thread_sort(value: str | None) -> str:
 
 
 def _roots(article_id: int):
-    return Comment.objects.filter(article_id=article_id, parent=None).annotate(
-        size=F("rght") - F("lft")
-    )
+    return Comment.objects.filter(article_id=article_id, parent=None)
+
+
+def _with_size(roots):
+    return roots.annotate(size=F("rght") - F("lft"))
 
 
 def thread_page(
@@ -159,7 +161,7 @@ def thread_page(
     the page's thread ids with the article's totals, then their comments in tree order.
     """
     roots = (
-        _roots(article.pk)
+        _with_size(_roots(article.pk))
         .annotate(threads=Window(Count("*")), total=Window(Sum((F("rght") - F("lft") + 1) / 2)))
         .order_by(*_ROOT_ORDER[sort])
         .values_list("tree_id", "threads", "total")
@@ -203,6 +205,7 @@ def thread_page_number(comment: Comment, *, sort: str = DEFAULT_SORT) -> int:
     elif sort == "newest":
         before = Q(tree_id__gt=comment.tree_id)
     else:
+        roots = _with_size(roots)
         size = Subquery(roots.filter(tree_id=comment.tree_id).values("size")[:1])
         before = Q(size__gt=size) | Q(size=size, tree_id__lt=comment.tree_id)
     return roots.filter(before).count() // settings.THREAD_PAGE_SIZE + 1

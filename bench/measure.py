@@ -10,6 +10,7 @@ import threading
 import time
 from contextlib import contextmanager
 from statistics import median
+from urllib.parse import urlencode
 
 import django
 from django.conf import settings
@@ -100,9 +101,11 @@ def pages(article: Article, *, runs: int, warmup: int) -> dict:
 
 
 def _reply(client: Client, article: Article, parent_id: int) -> None:
+    # Encoded as a browser sends a form without files (the test client's default is multipart).
     response = client.post(
         reverse("comment_create", args=[article.slug]),
-        {"parent": parent_id, "title": "Benchmark reply", "body": "A reply, **posted** live."},
+        urlencode({"parent": parent_id, "title": "Benchmark reply", "body": "A **reply**."}),
+        content_type="application/x-www-form-urlencoded",
     )
     if response.status_code != 302:
         raise RuntimeError(f"posting a reply answered {response.status_code}")
