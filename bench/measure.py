@@ -2,6 +2,7 @@
 views, without a network in between. Imported once Django is set up (bench/run.py)."""
 
 import cProfile
+import functools
 import os
 import platform
 import pstats
@@ -24,21 +25,26 @@ from articles.integrity import tree_problems
 from articles.models import Article, Comment
 from bench.generate import make_discussion, make_users
 
+KINDS = ("whole_thread", "first_page", "permalink")
+
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def _timed(call, *, runs: int, warmup: int) -> tuple[list[float], object]:
-    result = None
+def _interleaved(calls: dict, *, runs: int, warmup: int) -> dict[object, list[float]]:
+    # One call of each per round: whatever else runs on the machine then slows all of them
+    # alike, so sizes stay comparable even when the absolute figures wobble.
     for _ in range(warmup):
-        result = call()
-    timings = []
+        for call in calls.values():
+            call()
+    timings: dict[object, list[float]] = {key: [] for key in calls}
     for _ in range(runs):
-        started = time.perf_counter()
-        result = call()
-        timings.append(time.perf_counter() - started)
-    return timings, result
+        for key, call in calls.items():
+            started = time.perf_counter()
+            call()
+            timings[key].append(time.perf_counter() - started)
+    return timings
 
 
 def _queries(call) -> int:
@@ -65,38 +71,56 @@ def largest_thread_root(article: Article) -> Comment:
     )
 
 
-def page(client: Client, url: str, *, runs: int, warmup: int) -> dict:
-    """Median time, query count and size of one GET, as an anonymous reader."""
+def _get(client: Client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+    return response
 
-    def get():
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} answered {response.status_code}")
-        return response
 
-    timings, response = _timed(get, runs=runs, warmup=warmup)
+def _page_figures(client: Client, url: str, timings: list[float]) -> dict:
     return {
         "url": url,
         "median_ms": _ms(median(timings)),
         "min_ms": _ms(min(timings)),
-        "queries": _queries(get),
-        "bytes": len(response.content),
+        "queries": _queries(lambda: _get(client, url)),
+        "bytes": len(_get(client, url).content),
     }
 
 
-def pages(article: Article, *, runs: int, warmup: int) -> dict:
-    """The article page with the whole thread, its first page, a permalink page, and the
-    whole thread again from the rendered-thread cache."""
+def pages(articles: dict[int, Article], *, runs: int, warmup: int) -> dict[int, dict]:
+    """For each size: the article page with the whole thread, its first page, the permalink
+    page of its largest thread, and the whole thread again from the rendered-thread cache;
+    median time, queries and bytes, as an anonymous reader."""
     client = Client()
-    url = article.get_absolute_url()
-    permalink = reverse("comment_detail", args=[largest_thread_root(article).pk])
+    urls = {}
+    for size, article in articles.items():
+        url = article.get_absolute_url()
+        urls[size, "whole_thread"] = f"{url}?page=all"
+        urls[size, "first_page"] = url
+        urls[size, "permalink"] = reverse("comment_detail", args=[largest_thread_root(article).pk])
+    timings = _interleaved(
+        {key: functools.partial(_get, client, url) for key, url in urls.items()},
+        runs=runs,
+        warmup=warmup,
+    )
     measured = {
-        "whole_thread": page(client, f"{url}?page=all", runs=runs, warmup=warmup),
-        "first_page": page(client, url, runs=runs, warmup=warmup),
-        "permalink": page(client, permalink, runs=runs, warmup=warmup),
+        size: {kind: _page_figures(client, urls[size, kind], timings[size, kind]) for kind in KINDS}
+        for size in articles
     }
     with override_settings(THREAD_CACHE_SECONDS=600):
-        measured["whole_thread_cached"] = page(client, f"{url}?page=all", runs=runs, warmup=warmup)
+        cached = _interleaved(
+            {
+                size: functools.partial(_get, client, urls[size, "whole_thread"])
+                for size in articles
+            },
+            runs=runs,
+            warmup=warmup,
+        )
+        for size in articles:
+            measured[size]["whole_thread_cached"] = _page_figures(
+                client, urls[size, "whole_thread"], cached[size]
+            )
     return measured
 
 
@@ -111,21 +135,26 @@ def _reply(client: Client, article: Article, parent_id: int) -> None:
         raise RuntimeError(f"posting a reply answered {response.status_code}")
 
 
-def posting(article: Article, *, posts: int, warmup: int, rng: random.Random) -> dict:
-    """Replies posted through the real view (form, lock, insert, redirect) to random comments."""
-    client = Client()
-    client.force_login(make_users(1, prefix=f"poster{article.pk}-")[0])
+def _replier(client: Client, article: Article, rng: random.Random):
     parents = list(Comment.objects.filter(article=article).values_list("pk", flat=True))
+    return lambda: _reply(client, article, rng.choice(parents))
 
-    def post():
-        _reply(client, article, rng.choice(parents))
 
-    timings, _ = _timed(post, runs=posts, warmup=warmup)
+def posting(articles: dict[int, Article], *, posts: int, warmup: int, rng) -> dict[int, dict]:
+    """For each size: replies posted through the real view (form, lock, insert, redirect) to
+    random comments, one size after the other in each round."""
+    client = Client()
+    client.force_login(make_users(1, prefix="poster")[0])
+    calls = {size: _replier(client, article, rng) for size, article in articles.items()}
+    timings = _interleaved(calls, runs=posts, warmup=warmup)
     return {
-        "posts": posts,
-        "median_ms": _ms(median(timings)),
-        "min_ms": _ms(min(timings)),
-        "queries": _queries(post),
+        size: {
+            "posts": posts,
+            "median_ms": _ms(median(timings[size])),
+            "min_ms": _ms(min(timings[size])),
+            "queries": _queries(calls[size]),
+        }
+        for size in articles
     }
 
 

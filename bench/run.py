@@ -254,27 +254,27 @@ def main(argv=None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with _throwaway_database() as db:
         environment = measure.environment()  # before our own work loads the machine
-        sizes, articles = [], {}
+        articles, generated = {}, {}
         for size in args.sizes:
-            article, generated = measure.generate(size)
-            articles[size] = article
-            print(f"generated {size:,} comments in {generated:.1f} s", file=sys.stderr)
-            sizes.append(
-                {
-                    "comments": size,
-                    "threads": article.comments.filter(parent=None).count(),
-                    "generate_seconds": round(generated, 2),
-                    "pages": measure.pages(article, runs=args.runs, warmup=2),
-                }
-            )
+            articles[size], generated[size] = measure.generate(size)
+            print(f"generated {size:,} comments in {generated[size]:.1f} s", file=sys.stderr)
+        pages = measure.pages(articles, runs=args.runs, warmup=2)
         if args.profile:
+            largest = args.sizes[-1]
             with measure.profiled():
-                measure.pages(articles[args.sizes[-1]], runs=1, warmup=0)
+                measure.pages({largest: articles[largest]}, runs=1, warmup=0)
         # Posting changes the threads, so it comes after every page was measured.
-        for entry in sizes:
-            entry["post_reply"] = measure.posting(
-                articles[entry["comments"]], posts=args.posts, warmup=3, rng=rng
-            )
+        posting = measure.posting(articles, posts=args.posts, warmup=3, rng=rng)
+        sizes = [
+            {
+                "comments": size,
+                "threads": articles[size].comments.filter(parent=None).count(),
+                "generate_seconds": round(generated[size], 2),
+                "pages": pages[size],
+                "post_reply": posting[size],
+            }
+            for size in args.sizes
+        ]
         # The concurrency and load runs use the 1,000-comment thread (or the nearest size).
         load_size = min(args.sizes, key=lambda size: abs(size - 1_000))
         load_article = articles[load_size]
