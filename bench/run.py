@@ -199,7 +199,7 @@ def main(argv=None) -> int:
         }
     results["targets"] = report.targets(sizes, concurrent)
     results["seconds"] = round(time.perf_counter() - started, 1)
-    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(report.table(results))
     print(
         f"\n{results['seconds']:.0f} s (load average before: "
