@@ -96,7 +96,7 @@ def test_one_thread_more_goes_to_a_second_page_with_its_replies(client, article,
     assert len(comment_ids_in_page(second)) == 3
     assert "load-more" not in second
     assert f'<a href="{url}" rel="prev">' in second
-    assert "Threads 4\N{EN DASH}4 of 4" in second
+    assert "Threads 4&ndash;4 of 4" in second
 
 
 def test_the_whole_thread_on_one_page(client, article, three_per_page):
@@ -229,7 +229,7 @@ def test_past_the_depth_cap_a_continue_link_replaces_deeper_replies(client, arti
     assert comment_ids_in_page(html) == [c.pk for c in comments[:3]]
     continue_link = (
         f'<p class="continue"><a href="{reverse("comment_detail", args=[comments[2].pk])}">'
-        "Continue this thread →</a></p>"
+        "Continue this thread &rarr;</a></p>"
     )
     assert html.count('class="continue"') == 1
     last_shown = html[html.index(f'id="comment-{comments[2].pk}"') :]
