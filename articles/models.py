@@ -28,6 +28,14 @@ SOURCE_NAMES = {
 }
 
 
+def origin_name(import_key: str | None) -> str:
+    """The archive named by an import key's source prefix ("disqus:123" → "Disqus"), or ""."""
+    if not import_key:
+        return ""
+    source = import_key.partition(":")[0]
+    return SOURCE_NAMES.get(source, source)
+
+
 class ArticleQuerySet(models.QuerySet):
     def with_comment_counts(self):
         return self.annotate(
@@ -158,6 +166,14 @@ class Comment(MPTTModel):
         indexes = [
             models.Index(fields=["tree_id", "lft"], name="comment_tree_order_idx"),
             models.Index(fields=["article", "tree_id", "lft"], name="comment_article_thread_idx"),
+            # An article's top-level threads, for paging and sorting them without reading
+            # their replies.
+            models.Index(
+                fields=["article", "tree_id"],
+                include=["lft", "rght"],
+                condition=models.Q(parent=None),
+                name="comment_article_roots_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -180,10 +196,7 @@ class Comment(MPTTModel):
     @property
     def origin(self):
         """The name of the archive an imported comment came from ("Disqus"), or ""."""
-        if not self.import_key:
-            return ""
-        source = self.import_key.partition(":")[0]
-        return SOURCE_NAMES.get(source, source)
+        return origin_name(self.import_key)
 
     @property
     def reply_count(self):

@@ -99,6 +99,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sites (or a benchmark's throwaway copy) sharing one Redis keep apart by prefix.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 
 # Rate limits count in the cache: without Redis each process counts alone, which django-ratelimit
 # reports as an error; a single-machine try-out accepts that.
@@ -152,6 +154,16 @@ STORAGES = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=10_000)
 COMMENT_TITLE_MAX_LENGTH = 200
+# Huge threads (README "Big threads"): top-level threads per page, the depth past which a
+# "continue this thread" link replaces deeper replies, and how long a rendered thread page is
+# cached. The cache must be shared by all processes, so it is off unless Redis is configured.
+THREAD_PAGE_SIZE = env.int("THREAD_PAGE_SIZE", default=50)
+THREAD_MAX_DEPTH = env.int("THREAD_MAX_DEPTH", default=10)
+THREAD_CACHE_SECONDS = env.int(
+    "THREAD_CACHE_SECONDS", default=600 if env.str("REDIS_URL", default="") else 0
+)
+if THREAD_PAGE_SIZE < 1 or THREAD_MAX_DEPTH < 2:
+    raise ImproperlyConfigured("THREAD_PAGE_SIZE must be at least 1, THREAD_MAX_DEPTH at least 2.")
 
 # Request limits: the largest legitimate form is a comment of COMMENT_MAX_LENGTH characters,
 # which is at most 12 bytes each once percent-encoded. Nothing on the site takes files.

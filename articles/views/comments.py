@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import services
+from articles import selectors, services
 from articles.forms import CommentForm
 from articles.models import Article, Comment
+from articles.views.pages import comment_thread_url
 
 
 def _compose(request, *, article, parent, form, status=200):
@@ -31,7 +32,8 @@ def comment_reply(request, pk):
 @login_required
 @require_POST
 def comment_create(request, slug):
-    """Post a comment or a reply, then land on it; on error show the form again."""
+    """Post a comment or a reply, then land on it (on the page of the discussion, in the order
+    the reader was looking at, that shows it); on error show the form again."""
     article = get_object_or_404(Article, slug=slug)
     form = CommentForm(request.POST)
     parent = None
@@ -51,7 +53,8 @@ def comment_create(request, slug):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+            sort = selectors.thread_sort(request.POST.get("sort"))
+            return redirect(comment_thread_url(comment, sort=sort))
     return _compose(request, article=article, parent=parent, form=form, status=400)
 
 

@@ -16,3 +16,27 @@ document.addEventListener("click", (event) => {
     event.target.closest(".reply-form").remove();
   }
 });
+
+// "Load more comments": fetch the next page of threads and append them in place. Without
+// JavaScript (or if the fetch fails) the link simply opens that page.
+document.addEventListener("click", async (event) => {
+  const link = event.target.closest("a.load-more");
+  if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey) {
+    return;
+  }
+  event.preventDefault();
+  const more = link.closest(".thread-more");
+  more.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch(link.href, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const threads = page.querySelector("#comments ol.thread");
+    document.querySelector("#comments ol.thread").append(...(threads ? threads.children : []));
+    const next = page.querySelector("#comments .thread-more");
+    if (next) more.replaceWith(document.adoptNode(next));
+    else more.remove();
+  } catch (error) {
+    window.location.assign(link.href);
+  }
+});
