@@ -16,9 +16,6 @@ import argparse
 import os
 import random
 import re
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -51,21 +48,27 @@ def main(argv=None) -> int:
     call_command("migrate", verbosity=0)
     world = _prepare(options.users)
     mix = _mix(options.mix, options.report_url_name, world)
-    port = _free_port()
-    with tempfile.NamedTemporaryFile("w+", prefix="loadtest-gunicorn-", suffix=".log") as log:
-        server = _start_gunicorn(port, options, log)
-        try:
-            _wait_until_healthy(port, server, log)
+    from bench.load import gunicorn
+
+    env = {
+        "ALLOWED_HOSTS": HOST,
+        "STATIC_MANIFEST": "false",  # pages link static files by plain name: no collectstatic
+        "LOG_LEVEL": "WARNING",
+        # WhiteNoise warns that collectstatic never ran; the load test reads no static files.
+        "PYTHONWARNINGS": "ignore:No directory at",
+        **dict(item.split("=", 1) for item in options.env),
+    }
+    with tempfile.TemporaryDirectory(prefix="loadtest-") as scratch:
+        log = Path(scratch) / "gunicorn.log"
+        with gunicorn(env=env, workers=options.workers, log=log) as base_url:
+            port = int(base_url.rsplit(":", 1)[1])
             print(
-                f"gunicorn: {options.workers} workers on http://{HOST}:{port}; "
+                f"gunicorn: {options.workers} workers on {base_url}; "
                 f"{options.clients} clients for {options.seconds} s "
                 f"(at most {options.max_requests} requests); mix {_describe(mix)}"
             )
             results = _run_clients(port, world, mix, options)
-        finally:
-            _stop(server)
-        log.seek(0)
-        if server_log := log.read().strip():
+        if server_log := log.read_text().strip():
             print(f"gunicorn's log:\n{server_log}")
     return _report(results, world, options)
 
@@ -153,64 +156,6 @@ def _prepare(user_count) -> World:
         comment_ids=ids,
         seed_count=len(ids),
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def _start_gunicorn(port, options, log):
-    env = {
-        **os.environ,
-        "ALLOWED_HOSTS": HOST,
-        "STATIC_MANIFEST": "false",  # pages link static files by plain name: no collectstatic
-        "LOG_LEVEL": "WARNING",
-        # WhiteNoise warns that collectstatic never ran; the load test reads no static files.
-        "PYTHONWARNINGS": "ignore:No directory at",
-    }
-    env.update(item.split("=", 1) for item in options.env)
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "forum.wsgi",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(options.workers),
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=log)  # noqa: S603
-
-
-def _wait_until_healthy(port, server, log, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            log.seek(0)
-            raise SystemExit(f"gunicorn exited ({server.returncode}):\n{log.read()}")
-        try:
-            connection = HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", "/health/")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer /health/ within {timeout:.0f} s")
-
-
-def _stop(server):
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 # --- the mix -------------------------------------------------------------------------------------
