@@ -5,6 +5,7 @@ secret; ``FORUM_MODE=production`` refuses to start without a real ``SECRET_KEY``
 HTTPS-only protections.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -133,6 +134,20 @@ STORAGES = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=10_000)
 COMMENT_TITLE_MAX_LENGTH = 200
+
+# Moderation and anti-abuse (README, "Moderation").
+COMMENT_EDIT_WINDOW_MINUTES = env.int("COMMENT_EDIT_WINDOW_MINUTES", default=15)
+COMMENT_DUPLICATE_WINDOW_MINUTES = env.int("COMMENT_DUPLICATE_WINDOW_MINUTES", default=10)
+# django-ratelimit rates: "count/period", period s, m, h or d with an optional multiplier (10/5m).
+COMMENT_RATE_PER_USER = env.str("COMMENT_RATE_PER_USER", default="5/m")
+COMMENT_RATE_PER_IP = env.str("COMMENT_RATE_PER_IP", default="20/m")
+for _name in ("COMMENT_RATE_PER_USER", "COMMENT_RATE_PER_IP"):
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {globals()[_name]!r}.")
+MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=3)
+MODERATION_HOLD_FIRST_COMMENTS = env.int("MODERATION_HOLD_FIRST_COMMENTS", default=0)
+MODERATION_BLOCKED_WORDS = env.list("MODERATION_BLOCKED_WORDS", default=[])
+MODERATION_WATCHED_WORDS = env.list("MODERATION_WATCHED_WORDS", default=[])
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

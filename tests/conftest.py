@@ -1,7 +1,9 @@
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_moderator, make_user
+from tests.treecheck import assert_trees_valid
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -13,6 +15,14 @@ def _plain_static_files():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=plain):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Tests create hundreds of accounts; the real hasher is slow on purpose, which is not what
+    # they test, and the machine's CPU is shared.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 
 
@@ -29,4 +39,28 @@ def user(db):
 @pytest.fixture
 def signed_in(client, user):
     client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache: every test starts from zero.
+    cache.clear()
+
+
+@pytest.fixture
+def trees_stay_valid(db):
+    """Check every comment tree after the test (moderation tests use it on every test)."""
+    yield
+    assert_trees_valid()
+
+
+@pytest.fixture
+def moderator(db):
+    return make_moderator()
+
+
+@pytest.fixture
+def as_moderator(client, moderator):
+    client.force_login(moderator)
     return client

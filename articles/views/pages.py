@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from articles import selectors
 from articles.forms import CommentForm
-from articles.models import Article, Comment
+from articles.models import Comment
 
 
 class ArticleListView(ListView):
@@ -20,12 +20,19 @@ class ArticleListView(ListView):
 
 
 class ArticleDetailView(DetailView):
-    model = Article
     template_name = "articles/article_detail.html"
 
+    def get_queryset(self):
+        # What the reader may do here comes with the article: the page stays at two queries.
+        return selectors.articles_for_viewer(self.request.user)
+
     def get_context_data(self, **kwargs):
+        viewer = selectors.viewer_from(self.object, self.request.user)
         return super().get_context_data(
-            thread=selectors.thread_for_article(self.object), form=CommentForm(), **kwargs
+            thread=selectors.thread_for_article(self.object, viewer),
+            viewer=viewer,
+            form=CommentForm(),
+            **kwargs,
         )
 
 
@@ -39,9 +46,11 @@ class CommentDetailView(DetailView):
         return Comment.objects.select_related("article", "author")
 
     def get_context_data(self, **kwargs):
+        viewer = selectors.viewer_for(self.request.user)
         return super().get_context_data(
-            ancestors=selectors.comment_ancestors(self.object),
-            thread=selectors.subthread_for_comment(self.object),
+            ancestors=selectors.comment_ancestors(self.object, viewer),
+            thread=selectors.subthread_for_comment(self.object, viewer),
+            viewer=viewer,
             **kwargs,
         )
 
