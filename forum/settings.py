@@ -141,9 +141,12 @@ COMMENT_DUPLICATE_WINDOW_MINUTES = env.int("COMMENT_DUPLICATE_WINDOW_MINUTES", d
 # django-ratelimit rates: "count/period", period s, m, h or d with an optional multiplier (10/5m).
 COMMENT_RATE_PER_USER = env.str("COMMENT_RATE_PER_USER", default="5/m")
 COMMENT_RATE_PER_IP = env.str("COMMENT_RATE_PER_IP", default="20/m")
-for _name in ("COMMENT_RATE_PER_USER", "COMMENT_RATE_PER_IP"):
-    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", globals()[_name]):
-        raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {globals()[_name]!r}.")
+for _name, _rate in (
+    ("COMMENT_RATE_PER_USER", COMMENT_RATE_PER_USER),
+    ("COMMENT_RATE_PER_IP", COMMENT_RATE_PER_IP),
+):
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")
 MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=3)
 MODERATION_HOLD_FIRST_COMMENTS = env.int("MODERATION_HOLD_FIRST_COMMENTS", default=0)
 MODERATION_BLOCKED_WORDS = env.list("MODERATION_BLOCKED_WORDS", default=[])

@@ -106,9 +106,7 @@ def test_a_decision_closes_the_comments_open_reports(article, moderator):
     assert set(CommentReport.objects.values_list("resolved_by", flat=True)) == {moderator.pk}
 
 
-def test_approving_a_reported_visible_comment_keeps_it_and_closes_the_reports(
-    article, moderator
-):
+def test_approving_a_reported_visible_comment_keeps_it_and_closes_the_reports(article, moderator):
     comment = make_comment(article)
     make_report(comment)
     moderation.comment_approve(comment=comment, moderator=moderator)
@@ -225,9 +223,7 @@ def test_an_edit_that_changes_nothing_keeps_no_revision(article, user):
 
 def test_edit_window_closes(article, user):
     comment = make_comment(article, author=user, body="Before")
-    Comment.objects.filter(pk=comment.pk).update(
-        created_at=timezone.now() - timedelta(minutes=16)
-    )
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(minutes=16))
     comment.refresh_from_db()
     with pytest.raises(ValidationError, match="first 15 minutes"):
         moderation.comment_edit(comment=comment, editor=user, title="", body="After")
