@@ -29,9 +29,8 @@ def _own_comment(request, pk):
 def comment_edit(request, pk):
     """The edit form for one's own comment, and saving it (within the edit window)."""
     comment = _own_comment(request, pk)
-    form = CommentEditForm(
-        request.POST or None, initial={"title": comment.title, "body": comment.body}
-    )
+    data = request.POST if request.method == "POST" else None
+    form = CommentEditForm(data, initial={"title": comment.title, "body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
             moderation.comment_edit(
@@ -82,7 +81,7 @@ def comment_report(request, pk):
     comment = get_object_or_404(
         Comment.objects.visible().select_related("article", "author"), pk=pk
     )
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             moderation.comment_report(

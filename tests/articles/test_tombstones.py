@@ -1,0 +1,339 @@
+"""How moderated comments render: tombstones keep replies in place, the rest disappear."""
+
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import moderation, selectors
+from articles.models import Comment
+from tests.factories import make_article, make_comment, make_thread, make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
+
+State = Comment.State
+
+
+class _Nesting(HTMLParser):
+    # Follows the nesting of list and details elements, failing on any tag closed out of order,
+    # and records the comment element each comment element sits in.
+    TRACKED = {"li", "ol", "ul", "details"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []
+        self.parents = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.TRACKED:
+            return
+        attributes = dict(attrs)
+        comment_id = None
+        if tag == "li" and (attributes.get("id") or "").startswith("comment-"):
+            comment_id = int(attributes["id"].removeprefix("comment-"))
+            enclosing = [pk for _, pk in self.stack if pk is not None]
+            self.parents[comment_id] = enclosing[-1] if enclosing else None
+        self.stack.append((tag, comment_id))
+
+    def handle_endtag(self, tag):
+        if tag not in self.TRACKED:
+            return
+        assert self.stack, f"</{tag}> closes nothing"
+        opened, _ = self.stack.pop()
+        assert opened == tag, f"</{tag}> closes <{opened}>"
+
+
+def page_tree(html):
+    """{comment id: id of the comment element it is nested in}, checking the HTML nests."""
+    parser = _Nesting()
+    parser.feed(html)
+    parser.close()
+    assert parser.stack == [], f"unclosed: {parser.stack}"
+    return parser.parents
+
+
+def with_state(comment, state):
+    Comment.objects.filter(pk=comment.pk).update(state=state)
+    comment.state = state
+    return comment
+
+
+def article_html(client, article):
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("state", "tombstone"),
+    [
+        (State.HIDDEN, "[hidden by a moderator]"),
+        (State.REMOVED, "[removed by a moderator]"),
+        (State.DELETED, "[deleted by its author]"),
+        (State.PENDING, "[awaiting review]"),
+    ],
+)
+def test_a_moderated_comment_with_replies_is_a_tombstone_that_keeps_them_in_place(
+    client, article, state, tombstone
+):
+    root = make_comment(article, title="Root", body="root text")
+    target = make_comment(article, parent=root, title="Secret title", body="secret text")
+    reply = make_comment(article, parent=target, body="the reply")
+    after = make_comment(article, parent=root, body="after")
+    with_state(target, state)
+
+    html = article_html(client, article)
+
+    assert page_tree(html) == {
+        root.pk: None,
+        target.pk: root.pk,
+        reply.pk: target.pk,
+        after.pk: root.pk,
+    }
+    assert tombstone in html
+    assert "secret text" not in html and "Secret title" not in html
+    assert target.author.username not in html
+    assert "the reply" in html
+    assert "3 comments" in html  # the tombstone is not counted
+
+
+@pytest.mark.parametrize("state", [State.HIDDEN, State.REMOVED, State.DELETED, State.PENDING])
+def test_a_moderated_comment_without_replies_disappears(client, article, state):
+    root = make_comment(article)
+    gone = make_comment(article, parent=root, body="gone text")
+    with_state(gone, state)
+    html = article_html(client, article)
+    assert page_tree(html) == {root.pk: None}
+    assert "gone text" not in html
+
+
+def test_a_whole_moderated_branch_disappears_and_its_parent_closes_properly(
+    client, article, moderator
+):
+    # The parent's only replies are all dropped: it must render as a leaf, not open a list.
+    first = make_comment(article)
+    branch = make_comment(article, parent=first)
+    make_comment(article, parent=make_comment(article, parent=branch))
+    second = make_comment(article)
+    moderation.comment_branch_hide(comment=branch, moderator=moderator)
+
+    html = article_html(client, article)
+
+    assert page_tree(html) == {first.pk: None, second.pk: None}
+    assert "repl" not in html.split(f'id="comment-{first.pk}"')[1].split("</summary>")[0]
+
+
+def test_tombstones_in_the_middle_and_at_the_end_of_a_thread_nest_correctly(client, article):
+    # root
+    #   a (removed)          <- tombstone in the middle
+    #     a1 (deleted)       <- tombstone
+    #       a1x              <- shown
+    #     a2 (hidden)        <- dropped, no replies
+    #   b
+    #     b1 (hidden)        <- dropped subtree
+    #       b1x (removed)
+    #   c (deleted)          <- tombstone at the end of the thread
+    #     c1
+    #       c1x (hidden)     <- dropped at the very end
+    # second root (removed), no replies  <- dropped last
+    root = make_comment(article)
+    a = make_comment(article, parent=root)
+    a1 = make_comment(article, parent=a)
+    a1x = make_comment(article, parent=a1)
+    a2 = make_comment(article, parent=a)
+    b = make_comment(article, parent=root)
+    b1 = make_comment(article, parent=b)
+    b1x = make_comment(article, parent=b1)
+    c = make_comment(article, parent=root)
+    c1 = make_comment(article, parent=c)
+    c1x = make_comment(article, parent=c1)
+    last = make_comment(article)
+    for comment, state in [
+        (a, State.REMOVED),
+        (a1, State.DELETED),
+        (a2, State.HIDDEN),
+        (b1, State.HIDDEN),
+        (b1x, State.REMOVED),
+        (c, State.DELETED),
+        (c1x, State.HIDDEN),
+        (last, State.REMOVED),
+    ]:
+        with_state(comment, state)
+
+    html = article_html(client, article)
+
+    assert page_tree(html) == {
+        root.pk: None,
+        a.pk: root.pk,
+        a1.pk: a.pk,
+        a1x.pk: a1.pk,
+        b.pk: root.pk,
+        c.pk: root.pk,
+        c1.pk: c.pk,
+    }
+    assert html.count('class="comment tombstone"') == 3
+    thread = selectors.thread_for_article(article)
+    assert thread.visible_count == 4
+    assert [c.shown_reply_count for c in thread.comments] == [3, 1, 1, 0, 0, 1, 0]
+
+
+def test_reply_counts_count_only_what_is_shown(client, article):
+    root = make_comment(article)
+    make_comment(article, parent=root)
+    with_state(make_comment(article, parent=root), State.HIDDEN)
+    html = article_html(client, article)
+    assert "1 reply" in html and "2 replies" not in html
+
+
+def test_the_author_sees_their_own_pending_comment_with_a_notice(client, article, user):
+    root = make_comment(article)
+    pending = with_state(
+        make_comment(article, parent=root, author=user, body="mine"), State.PENDING
+    )
+
+    client.force_login(user)
+    own_view = article_html(client, article)
+    assert "awaits review by a moderator" in own_view and "mine" in own_view
+    assert page_tree(own_view) == {root.pk: None, pending.pk: root.pk}
+    assert "[awaiting review]" not in own_view
+
+    client.force_login(make_user())
+    other_view = article_html(client, article)
+    assert "mine" not in other_view and "awaits review" not in other_view
+    assert page_tree(other_view) == {root.pk: None}
+
+
+def test_a_moderator_sees_every_comment_with_its_state_and_tools(client, article, moderator):
+    root = make_comment(article, body="root text")
+    removed = with_state(make_comment(article, parent=root, body="removed text"), State.REMOVED)
+    pending = with_state(make_comment(article, body="pending text"), State.PENDING)
+    client.force_login(moderator)
+
+    html = article_html(client, article)
+
+    assert page_tree(html) == {root.pk: None, removed.pk: root.pk, pending.pk: None}
+    assert "[removed by a moderator]" in html and "removed text" in html
+    assert "[awaiting review]" in html and "pending text" in html
+    assert reverse("moderation_comment_restore", args=[removed.pk]) in html
+    assert reverse("moderation_comment_approve", args=[pending.pk]) in html
+    assert reverse("moderation_comment_approve", args=[root.pk]) not in html
+    assert reverse("moderation_branch_hide", args=[root.pk]) in html
+    assert reverse("moderation_article_lock", args=[article.slug]) in html
+
+
+def test_readers_get_no_moderation_tools_and_only_a_report_link(client, article, user):
+    others = make_comment(article)
+    own = make_comment(article, author=user)
+    anonymous_html = article_html(client, article)
+    client.force_login(user)
+    html = article_html(client, article)
+
+    for page in (anonymous_html, html):
+        assert "/moderation/" not in page and "mod-tools" not in page
+    assert reverse("comment_report", args=[others.pk]) in html
+    assert reverse("comment_report", args=[own.pk]) not in html
+    assert reverse("comment_report", args=[others.pk]) not in anonymous_html
+    assert reverse("comment_edit", args=[own.pk]) in html
+    assert reverse("comment_delete", args=[own.pk]) in html
+    assert reverse("comment_edit", args=[others.pk]) not in html
+    assert reverse("comment_delete", args=[others.pk]) not in html
+
+
+def test_the_edit_link_goes_when_the_edit_window_closes(client, article, user):
+    comment = make_comment(article, author=user)
+    client.force_login(user)
+    assert reverse("comment_edit", args=[comment.pk]) in article_html(client, article)
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    html = article_html(client, article)
+    assert reverse("comment_edit", args=[comment.pk]) not in html
+    assert reverse("comment_delete", args=[comment.pk]) in html
+
+
+def test_an_edited_comment_says_so(client, article, user):
+    comment = make_comment(article, author=user, body="first")
+    assert 'class="edited"' not in article_html(client, article)
+    moderation.comment_edit(comment=comment, editor=user, title="", body="second")
+    html = article_html(client, article)
+    assert 'class="edited">edited<' in html and "second" in html and "first" not in html
+
+
+def test_a_sanctioned_reader_is_told_why_instead_of_the_form(client, article, user, moderator):
+    moderation.user_suspend(user=user, moderator=moderator, days=2, reason="Too many insults")
+    client.force_login(user)
+    html = article_html(client, article)
+    assert "Your account is suspended until" in html and "Too many insults" in html
+    assert 'name="body"' not in html
+
+
+@pytest.mark.parametrize("size", [10, 500])
+@pytest.mark.parametrize("who", ["moderator", "reader", "sanctioned"])
+def test_article_page_query_count_stays_flat_for_signed_in_viewers(
+    client, size, who, moderator, django_assert_max_num_queries
+):
+    article = make_article()
+    comments = make_thread(article, size)
+    for comment in comments[1::7]:
+        with_state(comment, State.HIDDEN)
+    for comment in comments[3::11]:
+        with_state(comment, State.PENDING)
+    viewer = moderator if who == "moderator" else make_user()
+    if who == "sanctioned":
+        moderation.user_ban(user=viewer, moderator=moderator, reason="x")
+    client.force_login(viewer)
+    # The session, the user, the article (with what the viewer may do), the thread.
+    with django_assert_max_num_queries(4):
+        response = client.get(article.get_absolute_url())
+    page_tree(response.content.decode())
+    shown = len(re.findall(r'id="comment-(\d+)"', response.content.decode()))
+    assert shown == size if who == "moderator" else shown < size
+
+
+# The permalink page
+
+
+def test_permalink_of_a_hidden_comment_shows_only_its_tombstone(client, article, moderator):
+    root = make_comment(article, title="Root title", body="root text")
+    hidden = make_comment(article, parent=root, title="Hidden title", body="hidden text")
+    reply = make_comment(article, parent=hidden, body="reply text")
+    moderation.comment_hide(comment=hidden, moderator=moderator)
+    moderation.comment_remove(comment=root, moderator=moderator)
+
+    html = client.get(reverse("comment_detail", args=[hidden.pk])).content.decode()
+
+    assert "[hidden by a moderator]" in html and "reply text" in html
+    assert "[removed by a moderator]" in html  # the ancestor, in the context
+    for secret in ("Hidden title", "hidden text", "Root title", "root text"):
+        assert secret not in html
+    assert page_tree(html) == {hidden.pk: None, reply.pk: hidden.pk}
+
+
+def test_permalink_of_a_removed_comment_without_replies_still_answers(client, article, moderator):
+    gone = make_comment(article, body="gone text")
+    moderation.comment_remove(comment=gone, moderator=moderator)
+    response = client.get(reverse("comment_detail", args=[gone.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "[removed by a moderator]" in html and "gone text" not in html
+
+
+def test_moderators_see_the_text_on_the_permalink_too(client, article, moderator):
+    hidden = make_comment(article, body="hidden text")
+    moderation.comment_hide(comment=hidden, moderator=moderator)
+    client.force_login(moderator)
+    html = client.get(reverse("comment_detail", args=[hidden.pk])).content.decode()
+    assert "[hidden by a moderator]" in html and "hidden text" in html
+
+
+def test_a_moderated_comment_cannot_be_replied_to(signed_in, article, moderator):
+    hidden = make_comment(article)
+    moderation.comment_hide(comment=hidden, moderator=moderator)
+    assert signed_in.get(reverse("comment_reply", args=[hidden.pk])).status_code == 404
+    response = signed_in.post(
+        reverse("comment_create", args=[article.slug]), {"parent": hidden.pk, "body": "hi"}
+    )
+    assert response.status_code == 400
+    assert "only reply to a comment that is shown" in response.content.decode()
+    assert Comment.objects.count() == 1
