@@ -1,10 +1,13 @@
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import close_old_connections
 from django.test import override_settings
 
 from articles import antiabuse, moderation, services
 from articles.models import AuditLogEntry, Comment
-from tests.factories import make_comment
+from tests.factories import make_article, make_comment, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
 
@@ -68,3 +71,29 @@ def test_a_held_comment_is_logged_with_its_reason(article, user):
 def test_the_new_account_hold_names_its_reason(article, user):
     make_comment(article, author=user)
     assert AuditLogEntry.objects.get().reason == "New account: its first 1 comments are reviewed."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_stores_the_text_once():
+    article = make_article()
+    author = make_user()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        try:
+            barrier.wait()
+            services.comment_post(article=article, parent=None, author=author, body="Twice?")
+            outcomes.append("posted")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["posted", "refused"]
+    assert Comment.objects.count() == 1

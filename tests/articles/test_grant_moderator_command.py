@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from articles.permissions import can_moderate
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
 
 
 def refreshed(user):

@@ -1,11 +1,13 @@
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections
 from django.test import override_settings
 from django.utils import timezone
 
-from articles import moderation
+from articles import moderation, services
 from articles.models import (
     Article,
     AuditLogEntry,
@@ -14,7 +16,7 @@ from articles.models import (
     CommentRevision,
     UserSanction,
 )
-from tests.factories import make_comment, make_moderator, make_report, make_user
+from tests.factories import make_article, make_comment, make_moderator, make_report, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
 
@@ -514,3 +516,54 @@ def test_audit_log_rows_cannot_be_changed_or_deleted(article, moderator):
     with pytest.raises(ValueError, match="cannot be deleted"):
         entry.delete()
     assert AuditLogEntry.objects.get().reason == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hiding_branches_while_replies_arrive_keeps_the_thread_valid():
+    article = make_article()
+    moderator = make_moderator()
+    root = make_comment(article)
+    # Replies go to the comment before the branch, so each one moves the branch's lft/rght.
+    early = make_comment(article, parent=root)
+    branch = make_comment(article, parent=root)
+    make_comment(article, parent=branch)
+    errors = []
+    barrier = threading.Barrier(4)
+
+    def reply(worker):
+        author = make_user()
+        try:
+            barrier.wait()
+            for i in range(10):
+                services.comment_post(
+                    article=article, parent=early, author=author, body=f"w{worker} r{i}"
+                )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    def moderate():
+        try:
+            barrier.wait()
+            for _ in range(5):
+                moderation.comment_branch_hide(comment=branch, moderator=moderator)
+                moderation.comment_branch_restore(comment=branch, moderator=moderator)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=reply, args=(w,)) for w in range(3)]
+    threads.append(threading.Thread(target=moderate))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Comment.objects.count() == 34
+    assert not Comment.objects.exclude(state=State.VISIBLE).exists()
+    hides = AuditLogEntry.objects.filter(action=Action.HIDE_BRANCH)
+    # Each hide found exactly the branch, wherever the replies had moved it.
+    assert all(len(entry.details["comments"]) == 2 for entry in hides)

@@ -10,7 +10,7 @@ from articles.models import Article
 from articles.permissions import MODERATOR_PERMISSIONS, can_moderate, moderators_group
 from tests.factories import make_article, make_moderator, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
 
 migration = importlib.import_module("articles.migrations.0002_moderation")
 
