@@ -52,8 +52,7 @@ def active_sanction(user) -> UserSanction | None:
     """The suspension or ban that currently stops ``user`` writing, bans first."""
     if not user.is_authenticated:
         return None
-    # "ban" sorts before "suspension"; among suspensions the longest one is the one to tell.
-    return UserSanction.objects.active().filter(user=user).order_by("kind", "-ends_at").first()
+    return UserSanction.objects.in_force_for(user.pk).first()
 
 
 def ensure_may_write(user) -> None:

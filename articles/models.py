@@ -221,6 +221,12 @@ class UserSanctionQuerySet(models.QuerySet):
             models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at)
         )
 
+    def in_force_for(self, user_id):
+        """The user's active sanctions, the one to tell them about first: a ban ("ban" sorts
+        before "suspension"), else the suspension that lasts longest.
+        """
+        return self.active().filter(user=user_id).order_by("kind", "-ends_at")
+
 
 class UserSanction(models.Model):
     """A suspension (until ``ends_at``) or a ban (no end): the user cannot post, edit or report."""

@@ -63,9 +63,12 @@ def _set_state(comment: Comment, *, moderator, action, reason: str) -> Comment:
     allowed, target = _TRANSITIONS[action]
     with transaction.atomic():
         current = _locked(comment)
-        has_open_reports = current.reports.filter(resolved_at__isnull=True).exists()
         # Approving a shown comment that readers reported keeps it and closes the reports.
-        approving_reports = action == Action.APPROVE and current.is_visible and has_open_reports
+        approving_reports = (
+            action == Action.APPROVE
+            and current.is_visible
+            and current.reports.filter(resolved_at__isnull=True).exists()
+        )
         if current.state not in allowed and not approving_reports:
             raise ValidationError(
                 f"Cannot {Action(action).label.lower()}: it is "

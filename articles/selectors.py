@@ -1,6 +1,6 @@
 """Reads: the queries behind each page, one place to look for their cost."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -68,7 +68,8 @@ class Thread:
     """
 
     comments: list[Comment]
-    visible_count: int = field(default=0)
+    # Visible comments only: not tombstones, nor what only a moderator or its author sees.
+    visible_count: int = 0
 
     def __len__(self):
         return len(self.comments)
@@ -146,7 +147,7 @@ def _for_viewer(comments: list[Comment], viewer: Viewer, *, is_open=True, keep=N
         kept.append(comment)
     kept.reverse()
     thread = _mark_closers(kept)
-    thread.visible_count = sum(comment.show_text for comment in kept)
+    thread.visible_count = sum(comment.is_visible for comment in kept)
     return thread
 
 
@@ -194,11 +195,7 @@ def articles_for_viewer(user):
     articles = Article.objects.all()
     if not user.is_authenticated:
         return articles
-    sanction = (
-        UserSanction.objects.active()
-        .filter(user=user.pk)
-        .order_by("kind", "-ends_at")  # a ban first ("ban" < "suspension")
-    )
+    sanction = UserSanction.objects.in_force_for(user.pk)
     return articles.annotate(
         viewer_may_moderate=may_moderate_expression(user),
         viewer_sanction_kind=Subquery(sanction.values("kind")[:1]),
@@ -254,12 +251,19 @@ def moderation_queue():
     )
 
 
+REVIEW_REPLIES_SHOWN = 200
+
+
 def comment_review(comment: Comment) -> dict:
     """Everything a moderator weighs on a comment's admin page: the comments above it, its
-    replies (each with its depth below it), earlier versions, reports and audit log.
+    first replies (each with its depth below it), earlier versions, reports and audit log.
     """
     around = Comment.objects.select_related("author").filter(tree_id=comment.tree_id)
-    replies = list(around.filter(lft__gt=comment.lft, rght__lt=comment.rght).order_by("lft"))
+    replies = list(
+        around.filter(lft__gt=comment.lft, rght__lt=comment.rght).order_by("lft")[
+            :REVIEW_REPLIES_SHOWN
+        ]
+    )
     for reply in replies:
         reply.depth_below = reply.level - comment.level
     return {
@@ -267,7 +271,29 @@ def comment_review(comment: Comment) -> dict:
             around.filter(lft__lt=comment.lft, rght__gt=comment.rght).order_by("lft")
         ),
         "replies": replies,
+        "reply_total": comment.reply_count,
         "revisions": list(comment.revisions.all()),
         "reports": list(comment.reports.select_related("reporter", "resolved_by")),
         "audit_entries": list(comment.audit_entries.select_related("actor")),
+    }
+
+
+def member_record(member) -> dict:
+    """A user as moderators weigh them: the sanction in force, all their sanctions, how many of
+    their comments are in each state, and their latest comments.
+    """
+    comments = Comment.objects.filter(author=member)
+    return {
+        "member": member,
+        "sanction": active_sanction(member),
+        "sanctions": UserSanction.objects.filter(user=member).select_related(
+            "created_by", "lifted_by"
+        ),
+        "counts": dict(
+            comments.order_by()
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
+        ),
+        "recent": comments.select_related("article").order_by("-created_at")[:20],
     }

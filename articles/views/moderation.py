@@ -9,13 +9,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import moderation, selectors
-from articles.antiabuse import active_sanction
 from articles.forms import BanForm, LiftForm, SuspendForm
 from articles.models import Article, Comment, UserSanction
 from articles.permissions import moderator_required
@@ -136,20 +134,7 @@ def article_unlock(request, slug):
 
 def _user_page(request, member, *, status=200, **forms):
     context = {
-        "member": member,
-        "sanction": active_sanction(member),
-        "sanctions": UserSanction.objects.filter(user=member).select_related(
-            "created_by", "lifted_by"
-        ),
-        "counts": dict(
-            Comment.objects.filter(author=member)
-            .values_list("state")
-            .annotate(n=Count("pk"))
-            .values_list("state", "n")
-        ),
-        "recent": Comment.objects.filter(author=member)
-        .select_related("article")
-        .order_by("-created_at")[:20],
+        **selectors.member_record(member),
         "suspend_form": forms.get("suspend_form") or SuspendForm(),
         "ban_form": forms.get("ban_form") or BanForm(),
         "lift_form": LiftForm(),

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from articles import moderation
+from articles import moderation, selectors
 from articles.models import Article, AuditLogEntry, Comment, CommentReport
 from tests.factories import make_article, make_comment, make_moderator, make_report, make_user
 
@@ -306,3 +306,14 @@ def test_audit_log_can_be_filtered_by_action_and_searched(as_moderator, moderato
     assert [e.reason for e in as_moderator.get(url, {"q": "alpha"}).context["cl"].result_list] == [
         "alpha"
     ]
+
+
+def test_a_big_branch_shows_its_first_replies_only(as_moderator, article, monkeypatch):
+    monkeypatch.setattr(selectors, "REVIEW_REPLIES_SHOWN", 2)
+    root = make_comment(article)
+    for n in range(3):
+        make_comment(article, parent=root, title=f"reply {n}")
+    html = as_moderator.get(reverse("admin:articles_comment_change", args=[root.pk])).content
+    html = html.decode()
+    assert "Replies (3, the first 2 shown)" in html
+    assert "reply 1" in html and "reply 2" not in html
