@@ -217,10 +217,17 @@ def test_a_moderator_sees_every_comment_with_its_state_and_tools(client, article
     assert page_tree(html) == {root.pk: None, removed.pk: root.pk, pending.pk: None}
     assert "[removed by a moderator]" in html and "removed text" in html
     assert "[awaiting review]" in html and "pending text" in html
-    assert reverse("moderation_comment_restore", args=[removed.pk]) in html
-    assert reverse("moderation_comment_approve", args=[pending.pk]) in html
-    assert reverse("moderation_comment_approve", args=[root.pk]) not in html
-    assert reverse("moderation_branch_hide", args=[root.pk]) in html
+    # One "Moderate" link per comment, carrying what the form needs; without JavaScript it
+    # opens the comment in the admin. The form itself is on the page once.
+    admin_url = reverse("admin:articles_comment_change", args=[root.pk])
+    assert (
+        f'<a class="mod-open" href="{admin_url}" data-comment="{root.pk}" data-state="visible"'
+        f' data-author="{root.author_id}" data-branch>Moderate</a>'
+    ) in html
+    assert f'data-comment="{removed.pk}" data-state="removed"' in html
+    assert f'data-comment="{pending.pk}" data-state="pending"' in html
+    assert html.count('id="mod-form-template"') == 1
+    assert html.count('name="reason"') == 2  # the template's and the thread lock's
     assert reverse("moderation_article_lock", args=[article.slug]) in html
 
 
@@ -232,7 +239,7 @@ def test_readers_get_no_moderation_tools_and_only_a_report_link(client, article,
     html = article_html(client, article)
 
     for page in (anonymous_html, html):
-        assert "/moderation/" not in page and "mod-tools" not in page
+        assert "/moderation/" not in page and "mod-" not in page
     assert reverse("comment_report", args=[others.pk]) in html
     assert reverse("comment_report", args=[own.pk]) not in html
     assert reverse("comment_report", args=[others.pk]) not in anonymous_html
@@ -325,6 +332,7 @@ def test_moderators_see_the_text_on_the_permalink_too(client, article, moderator
     client.force_login(moderator)
     html = client.get(reverse("comment_detail", args=[hidden.pk])).content.decode()
     assert "[hidden by a moderator]" in html and "hidden text" in html
+    assert 'id="mod-form-template"' in html and 'data-state="hidden"' in html
 
 
 def test_a_moderated_comment_cannot_be_replied_to(signed_in, article, moderator):

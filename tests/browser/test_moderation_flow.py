@@ -30,8 +30,14 @@ def test_moderator_hides_a_comment_in_the_page_then_restores_it_from_the_admin(
 
     # Hide it with the in-page tools.
     page.goto(article.get_absolute_url())
-    tools = page.locator(f"#comment-{rude.pk} > details > details.mod-tools")
-    tools.locator("summary").click()
+    page.locator(f"#comment-{rude.pk} > details > .mod-tools .mod-open").click()
+    tools = page.locator(f"#comment-{rude.pk} > details > form.mod-form")
+    expect(tools.get_by_role("button")).to_have_text(
+        ["Hide", "Remove", "Hide branch", "Restore branch", "Cancel"]
+    )
+    expect(tools.locator(".mod-author")).to_have_attribute(
+        "href", f"/moderation/users/{rude.author_id}/"
+    )
     tools.get_by_placeholder("Reason (optional)").fill("Insulting")
     tools.get_by_role("button", name="Hide", exact=True).click()
 
@@ -40,6 +46,13 @@ def test_moderator_hides_a_comment_in_the_page_then_restores_it_from_the_admin(
     expect(label).to_have_text("[hidden by a moderator]")
     nested = page.locator(f"#comment-{rude.pk} > details > ol.replies > #comment-{reply.pk}")
     expect(nested).to_contain_text("Let us keep it civil")
+    # Opened again, the form offers what a hidden comment allows.
+    page.locator(f"#comment-{rude.pk} > details > .mod-tools .mod-open").click()
+    expect(tools.get_by_role("button")).to_have_text(
+        ["Remove", "Restore", "Hide branch", "Restore branch", "Cancel"]
+    )
+    tools.get_by_role("button", name="Cancel").click()
+    expect(tools).to_have_count(0)
 
     # A reader sees the tombstone without the text, and the reply in its place.
     reader = browser.new_context(base_url=live_server.url)
