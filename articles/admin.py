@@ -49,6 +49,8 @@ class ModeratedAdmin(admin.ModelAdmin):
     """Read-only records whose only changes are moderation actions."""
 
     action_form = ReasonActionForm
+    # The keyword under which the moderation services take the object an action applies to.
+    target = ""
 
     def has_add_permission(self, request):
         return False
@@ -144,7 +146,7 @@ class CommentAdmin(ModeratedAdmin):
             )
         )
 
-    @admin.display(description="Comment", ordering="lft")
+    @admin.display(description="Comment")
     def in_thread(self, comment):
         text = comment.title or comment.body[:80]
         return f"{'· ' * comment.level}{'↳ ' if comment.level else ''}{text}"
