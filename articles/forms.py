@@ -1,8 +1,17 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
+from articles.accounts import login_rate_limited
 from articles.models import CommentReport
+
+# Far beyond any passphrase, and far below what would make hashing a denial of service.
+PASSWORD_MAX_LENGTH = 1024
+# Comment ids are PostgreSQL bigints.
+_ID_MAX = 2**63 - 1
 
 
 class HoneypotMixin(forms.Form):
@@ -10,6 +19,7 @@ class HoneypotMixin(forms.Form):
 
     website = forms.CharField(
         required=False,
+        max_length=200,
         label="",
         widget=forms.TextInput(
             attrs={"class": "hp", "tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"}
@@ -26,7 +36,15 @@ class HoneypotMixin(forms.Form):
 class CommentForm(HoneypotMixin, forms.Form):
     """A new comment or reply; the parent, when there is one, travels in a hidden field."""
 
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=_ID_MAX,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ["invalid", "min_value", "max_value"], "The comment you replied to does not exist."
+        ),
+    )
     title = forms.CharField(
         required=False,
         max_length=settings.COMMENT_TITLE_MAX_LENGTH,
@@ -40,9 +58,46 @@ class CommentForm(HoneypotMixin, forms.Form):
     )
 
 
+def _limit_passwords(form):
+    for name, field in form.fields.items():
+        if name.startswith("password"):
+            field.max_length = PASSWORD_MAX_LENGTH
+            field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+            field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+
+
 class SignupForm(HoneypotMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_passwords(self)
+
+
+class _RateLimitedLogin:
+    """Refuse the attempt before the password is checked once its address or account is over
+    the limit, so guessing stays blocked for the whole window, right password or not."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_passwords(self)
+
+    def clean(self):
+        if login_rate_limited(self.request):
+            raise ValidationError(
+                "Too many login attempts. Wait a few minutes, then try again.",
+                code="rate_limited",
+            )
+        return super().clean()
+
+
+class LoginForm(_RateLimitedLogin, AuthenticationForm):
+    """The site's login form."""
+
+
+class AdminLoginForm(_RateLimitedLogin, AdminAuthenticationForm):
+    """The admin's login form, under the same limits."""
 
 
 class CommentEditForm(CommentForm):

@@ -8,8 +8,9 @@ from articles.models import Comment
 def tree_problems(tree_ids=None) -> dict[int, list[str]]:
     """Every broken tree (all of them, or those in ``tree_ids``) with what is wrong with it.
 
-    A valid tree has lft/rght forming a nesting of 1..2n, one root, levels one below the parent,
-    replies inside their parent's bounds, and every reply on its parent's article.
+    A valid tree has lft/rght forming a nesting of 1..2n, exactly one root, levels one below the
+    parent, replies inside their parent's bounds (and directly inside it, not inside a sibling),
+    and every reply in its parent's tree and on its parent's article.
     """
     rows = Comment.objects.order_by("tree_id", "lft")
     if tree_ids is not None:
@@ -49,4 +50,27 @@ def _problems_in_tree(members, by_id) -> list[str]:
                 found.append(f"comment {node['id']}: level is not its parent's level + 1")
             if node["article_id"] != parent["article_id"]:
                 found.append(f"comment {node['id']}: on another article than its parent")
+    if not found:
+        found.extend(_nesting_problems(members))
+    return found
+
+
+def _nesting_problems(members) -> list[str]:
+    # Bounds and levels can all be right while a reply's lft/rght sit inside a sibling of its
+    # parent: mptt would then report the sibling as its parent. Walk the intervals in lft order
+    # and compare the innermost enclosing one with the parent link.
+    found = []
+    open_nodes = []
+    for node in members:  # ordered by lft
+        while open_nodes and open_nodes[-1]["rght"] < node["lft"]:
+            open_nodes.pop()
+        enclosing = open_nodes[-1]["id"] if open_nodes else None
+        if open_nodes and node["rght"] > open_nodes[-1]["rght"]:
+            found.append(f"comment {node['id']}: lft/rght overlap comment {enclosing}'s")
+        elif enclosing != node["parent_id"]:
+            found.append(
+                f"comment {node['id']}: lft/rght place it under comment {enclosing}, "
+                f"not under its parent {node['parent_id']}"
+            )
+        open_nodes.append(node)
     return found

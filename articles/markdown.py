@@ -23,6 +23,8 @@ __all__ = [
     "ALLOWED_TAGS",
     "ALLOWED_URL_SCHEMES",
     "LINK_REL",
+    "has_block_markup",
+    "render_html_message",
     "render_markdown",
     "render_plain_text",
     "sanitize_html",
@@ -90,6 +92,9 @@ _MAX_EXTRA_PASSES = 4
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
+# A message that has any of these lays out its own paragraphs.
+_BLOCK_TAG = re.compile(r"<\s*(?:p|div|blockquote|pre|ul|ol|li|h[1-6]|table|hr)\b", re.IGNORECASE)
+
 
 def _clean_once(html_fragment: str) -> str:
     cleaned = _CLEANER.clean(html_fragment)
@@ -152,3 +157,26 @@ def render_plain_text(text: str) -> str:
         escaped = "<br>\n".join(html.escape(line, quote=False) for line in lines)
         paragraphs.append(f"<p>{escaped}</p>")
     return sanitize_html("\n".join(paragraphs))
+
+
+def render_html_message(fragment: str) -> str:
+    """Render a message imported as HTML (Disqus, WordPress) to safe HTML.
+
+    Such exports keep line breaks the way their site showed them: when the message has no
+    block elements of its own, blank lines separate paragraphs and single newlines are line
+    breaks (what WordPress' wpautop does). Either way the result is :func:`sanitize_html`'s.
+    """
+    normalised = fragment.replace("\r\n", "\n").replace("\r", "\n")
+    if not normalised.strip():
+        return ""
+    if not _BLOCK_TAG.search(normalised):
+        blocks = (block.strip() for block in _BLANK_LINE.split(normalised.strip()))
+        normalised = "\n".join(
+            "<p>" + block.replace("\n", "<br>\n") + "</p>" for block in blocks if block
+        )
+    return sanitize_html(normalised)
+
+
+def has_block_markup(fragment: str) -> bool:
+    """Whether an HTML fragment lays out its own paragraphs (see render_html_message)."""
+    return bool(_BLOCK_TAG.search(fragment))

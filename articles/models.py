@@ -8,6 +8,7 @@ which two concurrent posters would both read.
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -16,6 +17,23 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 TREE_ID_SEQUENCE = "articles_comment_tree_id_seq"
+
+# How the page names the archive an imported comment came from; other sources show as given.
+SOURCE_NAMES = {
+    "disqus": "Disqus",
+    "wxr": "WordPress",
+    "json": "a JSON archive",
+    "text": "a text archive",
+    "forum": "another forum",
+}
+
+
+def origin_name(import_key: str | None) -> str:
+    """The archive named by an import key's source prefix ("disqus:123" → "Disqus"), or ""."""
+    if not import_key:
+        return ""
+    source = import_key.partition(":")[0]
+    return SOURCE_NAMES.get(source, source)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -39,18 +57,35 @@ class Article(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     comments_open = models.BooleanField(default=True)
+    # Where an imported article came from ("disqus", "wxr", "json", "text", ...) and its id
+    # there, so importing a newer export of the same site finds it again; blank when written here.
+    import_source = models.CharField(max_length=30, blank=True)
+    import_id = models.CharField(max_length=500, blank=True)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["-published_at", "-id"], name="article_newest_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_source", "import_id"],
+                condition=~models.Q(import_source=""),
+                name="article_unique_import_id",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def source_link(self):
+        """``source_url`` if it is a web address, else "": a javascript: URL must not be a link."""
+        url = self.source_url
+        return url if url.lower().startswith(("https://", "http://")) else ""
 
     @property
     def paragraphs(self):
@@ -107,7 +142,18 @@ class Comment(MPTTModel):
     author_name = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=10, choices=State.choices, default=State.VISIBLE)
-    # Where an imported comment came from, so re-importing the same source changes nothing.
+
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        TEXT = "text", "Plain text"
+        HTML = "html", "HTML"
+
+    # How ``body`` became ``body_html``: posts are Markdown, imported archives text or HTML.
+    body_format = models.CharField(
+        max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN
+    )
+    # Where an imported comment came from, "<source>:<original id>" (e.g. "disqus:8231"), so
+    # re-importing the same source changes nothing.
     # NULL, not "", for posted comments: the unique constraint must not pair them up.
     import_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     # Set when its author last edited it; the earlier versions are CommentRevision rows.
@@ -122,6 +168,14 @@ class Comment(MPTTModel):
         indexes = [
             models.Index(fields=["tree_id", "lft"], name="comment_tree_order_idx"),
             models.Index(fields=["article", "tree_id", "lft"], name="comment_article_thread_idx"),
+            # An article's top-level threads, for paging and sorting them without reading
+            # their replies.
+            models.Index(
+                fields=["article", "tree_id"],
+                include=["lft", "rght"],
+                condition=models.Q(parent=None),
+                name="comment_article_roots_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -145,6 +199,11 @@ class Comment(MPTTModel):
     @property
     def is_visible(self):
         return self.state == self.State.VISIBLE
+
+    @property
+    def origin(self):
+        """The name of the archive an imported comment came from ("Disqus"), or ""."""
+        return origin_name(self.import_key)
 
     @property
     def reply_count(self):
@@ -354,3 +413,17 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit log entries cannot be deleted.")
+
+
+class AccountSession(AbstractBaseSession):
+    """A database session with its user's id (see articles/sessions.py)."""
+
+    # Not a foreign key: a session is written on every request, and must not fail or lock the
+    # user row because of it; sessions of a deleted user are removed by a signal instead.
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls):
+        from articles.sessions import SessionStore
+
+        return SessionStore

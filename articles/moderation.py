@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import antiabuse
+from articles.cache import thread_changed
 from articles.markdown import render_markdown
 from articles.models import (
     Article,
@@ -85,6 +86,7 @@ def _set_state(comment: Comment, *, moderator, action, reason: str) -> Comment:
             target_user_id=current.author_id,
             details={"from": current.state, "to": target},
         )
+        thread_changed(current.article_id)
     comment.state = target
     return comment
 
@@ -139,8 +141,17 @@ def comment_branch_hide(*, comment: Comment, moderator, reason: str = "") -> int
             target_user_id=root.author_id,
             details={"comments": {str(pk): state for pk, state in before.items()}},
         )
+        thread_changed(root.article_id)
     comment.state = State.HIDDEN if comment.pk in before else comment.state
     return hidden
+
+
+def _changed_threads(comment_ids) -> None:
+    # Retire the cached pages of every article these comments (a branch, a user's) are on.
+    for article_id in set(
+        Comment.objects.filter(pk__in=comment_ids).values_list("article_id", flat=True)
+    ):
+        thread_changed(article_id)
 
 
 def _restore_states(before: dict[str, str]) -> dict[str, str]:
@@ -151,6 +162,7 @@ def _restore_states(before: dict[str, str]) -> dict[str, str]:
         .values_list("pk", flat=True)
     )
     restored = {pk: state for pk, state in before.items() if int(pk) in still_hidden}
+    _changed_threads([int(pk) for pk in restored])
     for state in set(restored.values()):
         Comment.objects.filter(
             pk__in=[int(pk) for pk, old in restored.items() if old == state]
@@ -233,6 +245,7 @@ def comment_edit(*, comment: Comment, editor, title: str, body: str) -> Comment:
             edited_at=current.edited_at,
             state=current.state,
         )
+        thread_changed(current.article_id)
     return current
 
 
@@ -252,6 +265,7 @@ def comment_delete(*, comment: Comment, user) -> Comment:
             target_user=user,
             details={"from": current.state, "to": State.DELETED},
         )
+        thread_changed(current.article_id)
     comment.state = State.DELETED
     return comment
 
@@ -290,6 +304,7 @@ def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -
                 target_user_id=current.author_id,
                 details={"from": State.VISIBLE, "to": State.PENDING},
             )
+            thread_changed(current.article_id)
     return report
 
 
@@ -318,6 +333,8 @@ def _set_comments_open(article, moderator, reason, *, is_open):
             reason=reason,
             article=article,
         )
+        # The thread's edit links depend on it.
+        thread_changed(article.pk)
     article.comments_open = is_open
     return article
 
@@ -373,6 +390,7 @@ def user_ban(*, user, moderator, reason: str, hide_comments: bool = False) -> Us
         if hide_comments:
             shown = Comment.objects.filter(author=user, state__in=[State.VISIBLE, State.PENDING])
             hidden = {str(pk): s for pk, s in shown.select_for_update().values_list("pk", "state")}
+            _changed_threads([int(pk) for pk in hidden])
             shown.update(state=State.HIDDEN)
             _resolve_reports([int(pk) for pk in hidden], moderator)
         sanction = UserSanction.objects.create(

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from articles.views import accounts, comment_tools, comments, moderation, pages
+from articles.views import accounts, api, comment_tools, comments, moderation, pages
 
 urlpatterns = [
     path("", pages.ArticleListView.as_view(), name="home"),
     path("articles/<slug:slug>/", pages.ArticleDetailView.as_view(), name="article_detail"),
     path("articles/<slug:slug>/comments/", comments.comment_create, name="comment_create"),
+    path("articles/<slug:slug>/comments.json", api.article_comments_json, name="comments_json"),
     path("comments/<int:pk>/", pages.CommentDetailView.as_view(), name="comment_detail"),
     path("comments/<int:pk>/reply/", comments.comment_reply, name="comment_reply"),
     path("comments/<int:pk>/edit/", comment_tools.comment_edit, name="comment_edit"),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +56,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so their answers still pass through every middleware above (headers, cookies).
+    # The UTF-8 check still runs before any view middleware (CSRF) reads the form.
+    "forum.middleware.StrictUtf8FormsMiddleware",
+    "forum.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "forum.urls"
@@ -94,12 +100,25 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sites (or a benchmark's throwaway copy) sharing one Redis keep apart by prefix.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
 
 # Rate limits count in the cache: without Redis each process counts alone, which django-ratelimit
 # reports as an error; a single-machine try-out accepts that.
 RATELIMIT_USE_CACHE = "default"
-if not env.str("REDIS_URL", default=""):
+# Production insists on a shared cache (the check fails without REDIS_URL): with one counter per
+# gunicorn worker, a login limit of 10 would really be 10 per worker.
+if not PRODUCTION and not env.str("REDIS_URL", default=""):
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+elif env.str("REDIS_URL", default=""):
+    # django-ratelimit lists only django-redis; Django's own RedisCache has the atomic add and
+    # incr (Redis SET NX and INCR) it needs.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+# Behind a proxy every client shares its address: name the header (as a META key, e.g.
+# HTTP_X_REAL_IP) in which the proxy passes the client's own address.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+LOGIN_RATE_PER_IP = env.str("LOGIN_RATE_PER_IP", default="30/15m")
+LOGIN_RATE_PER_ACCOUNT = env.str("LOGIN_RATE_PER_ACCOUNT", default="10/15m")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -108,6 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Sessions that know their user, so deactivating an account ends every one of its sessions.
+SESSION_ENGINE = "articles.sessions"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -134,6 +155,16 @@ STORAGES = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 COMMENT_MAX_LENGTH = env.int("COMMENT_MAX_LENGTH", default=10_000)
 COMMENT_TITLE_MAX_LENGTH = 200
+# Huge threads (README "Big threads"): top-level threads per page, the depth past which a
+# "continue this thread" link replaces deeper replies, and how long a rendered thread page is
+# cached. The cache must be shared by all processes, so it is off unless Redis is configured.
+THREAD_PAGE_SIZE = env.int("THREAD_PAGE_SIZE", default=50)
+THREAD_MAX_DEPTH = env.int("THREAD_MAX_DEPTH", default=10)
+THREAD_CACHE_SECONDS = env.int(
+    "THREAD_CACHE_SECONDS", default=600 if env.str("REDIS_URL", default="") else 0
+)
+if THREAD_PAGE_SIZE < 1 or THREAD_MAX_DEPTH < 2:
+    raise ImproperlyConfigured("THREAD_PAGE_SIZE must be at least 1, THREAD_MAX_DEPTH at least 2.")
 
 # Moderation and anti-abuse (README, "Moderation").
 COMMENT_EDIT_WINDOW_MINUTES = env.int("COMMENT_EDIT_WINDOW_MINUTES", default=15)
@@ -152,6 +183,25 @@ MODERATION_HOLD_FIRST_COMMENTS = env.int("MODERATION_HOLD_FIRST_COMMENTS", defau
 MODERATION_BLOCKED_WORDS = env.list("MODERATION_BLOCKED_WORDS", default=[])
 MODERATION_WATCHED_WORDS = env.list("MODERATION_WATCHED_WORDS", default=[])
 
+# Request limits: the largest legitimate form is a comment of COMMENT_MAX_LENGTH characters,
+# which is at most 12 bytes each once percent-encoded. Nothing on the site takes files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+
+# The only script is static/js/forum.js and there are no inline styles or event handlers, so
+# the policy needs no 'unsafe-inline' anywhere. Comments cannot embed images (markdown.py).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -169,6 +219,18 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "forum.logcontext.RequestContextFilter"}},
+    "formatters": {
+        "context": {
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s%(request_context)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": "context",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

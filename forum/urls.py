@@ -1,8 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.forms import AdminLoginForm
+from articles.views import accounts
+
+admin.site.login_form = AdminLoginForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before django.contrib.auth's own: the login with rate limits answers this address.
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("articles.urls")),
 ]
+
+handler400 = "articles.views.errors.bad_request"
+handler404 = "articles.views.errors.page_not_found"

@@ -20,10 +20,18 @@ def _plain_static_files():
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
-    # Tests create hundreds of accounts; the real hasher is slow on purpose, which is not what
-    # they test, and the machine's CPU is shared.
+    # A deliberately slow hash (PBKDF2, ~1 s on a busy machine) per test user adds minutes to the
+    # suite; the tests check who may log in, not the hash's strength.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache: one test's attempts must not count in the next.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -40,12 +48,6 @@ def user(db):
 def signed_in(client, user):
     client.force_login(user)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Rate-limit counters live in the cache: every test starts from zero.
-    cache.clear()
 
 
 @pytest.fixture

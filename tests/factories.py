@@ -5,16 +5,18 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from articles import moderation, services
-from articles.models import Article
+from articles.models import Article, Comment
 from articles.permissions import moderators_group
+from bench.generate import add_discussion
 
 _sequence = itertools.count(1)
 PASSWORD = "a-long-test-passphrase-42"
 
 
-def make_user(username=None, **extra):
+def make_user(username=None, password=PASSWORD, **extra):
+    """A user; ``password=None`` skips the deliberately slow hashing for users who never log in."""
     username = username or f"reader{next(_sequence)}"
-    return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+    return get_user_model().objects.create_user(username=username, password=password, **extra)
 
 
 def make_moderator(username=None, **extra):
@@ -58,3 +60,28 @@ def make_thread(article, size, author=None):
             parent = comments[i // 2] if i % 3 == 1 else comments[-1]
         comments.append(make_comment(article, parent=parent, author=author, title=f"c{i}"))
     return comments
+
+
+def make_bulk_thread(article, parents, author=None):
+    """Comments written in one bulk insert, as imports do: ``parents[i]`` is the index of
+    comment i's parent (None for a top-level comment), in pre-order. Returns the comments."""
+    author = author or make_user()
+    rows = [
+        {
+            "author_id": author.pk,
+            "title": f"b{i}",
+            "body": f"Bulk {i}",
+            "body_html": f"<p>Bulk {i}</p>",
+        }
+        for i in range(len(parents))
+    ]
+    ids = services.comment_bulk_insert(article=article, rows=rows, parent_indexes=parents)
+    stored = Comment.objects.in_bulk(ids)
+    return [stored[pk] for pk in ids]
+
+
+def make_realistic_thread(article, size):
+    """``size`` comments shaped like a real discussion (the benchmark's generator), in bulk."""
+    ids = add_discussion(article, size, seed=size)
+    stored = Comment.objects.in_bulk(ids)
+    return [stored[pk] for pk in ids]

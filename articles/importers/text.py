@@ -74,6 +74,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from articles.importers.records import ImportFormatError, SourceArticle, SourceComment
+
+__all__ = [
+    "ImportFormatError",
+    "ParsedArticle",
+    "ParsedComment",
+    "as_source_article",
+    "looks_like_signature",
+    "parse_article",
+    "parse_bytes",
+    "parse_file",
+]
+
 BULLET = "•"
 # Column of a top-level bullet, extra columns per depth level, and the body's extra indentation
 # relative to its bullet: bullet column = 2 + 2*depth, body column = bullet column + 2.
@@ -95,26 +108,6 @@ _SENTENCE_PUNCTUATION = ".!?,:;"
 # Characters allowed inside a name word besides letters: O'Brien, Jean-Luc, and the typographic
 # apostrophe (U+2019).
 _NAME_INNER_CHARACTERS = "'\u2019-"
-
-
-class ImportFormatError(ValueError):
-    """The text does not follow the article/comment-thread format.
-
-    ``line`` is the 1-based line number the problem was found on (``None`` if no single line is
-    to blame) and ``reason`` a human-readable explanation; ``str()`` combines both, e.g.
-    ``"line 42: indentation skips a level (expected at most depth 1, found depth 3)"``.
-    """
-
-    def __init__(self, line: int | None, reason: str) -> None:
-        # Pass both to ValueError so that the exception pickles and reprs faithfully.
-        super().__init__(line, reason)
-        self.line = line
-        self.reason = reason
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.reason
-        return f"line {self.line}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -151,7 +144,11 @@ def parse_file(path: str | os.PathLike[str]) -> ParsedArticle:
     Invalid UTF-8 raises ``ImportFormatError`` with the line number of the first bad byte.
     """
     with open(path, "rb") as source:
-        data = source.read()
+        return parse_bytes(source.read())
+
+
+def parse_bytes(data: bytes) -> ParsedArticle:
+    """Decode ``data`` as strict UTF-8 and parse it with ``parse_article``."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -160,6 +157,37 @@ def parse_file(path: str | os.PathLike[str]) -> ParsedArticle:
             line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from exc
     return parse_article(text)
+
+
+def as_source_article(parsed: ParsedArticle, *, source_name: str = "") -> SourceArticle:
+    """The neutral form the importer stores: the format has no ids, so the slug names the article
+    and comments are known by their place and text."""
+    return SourceArticle(
+        source="text",
+        original_id="",
+        title=parsed.title,
+        summary=parsed.summary,
+        body=parsed.body,
+        topics=list(parsed.topics),
+        byline=parsed.byline,
+        source_name=source_name,
+        comment_ids_expected=False,
+        comments=[
+            SourceComment(
+                source="text",
+                original_id="",
+                author_name=comment.author_name or "",
+                created_at=None,
+                state="visible",
+                title=comment.title,
+                body=comment.body,
+                body_format="text",
+                line=comment.line,
+                parent_index=comment.parent_index,
+            )
+            for comment in parsed.comments
+        ],
+    )
 
 
 def parse_article(text: str) -> ParsedArticle:

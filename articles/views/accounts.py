@@ -1,11 +1,23 @@
-"""Sign-up; log-in and log-out are django.contrib.auth's own views."""
+"""Sign-up, and log-in with rate limits; log-out is django.contrib.auth's own view."""
 
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from articles.forms import SignupForm
+from articles.forms import LoginForm, SignupForm
+
+
+class LoginView(auth_views.LoginView):
+    """django.contrib.auth's login with the site's form: rate-limited, answering 429 when over."""
+
+    form_class = LoginForm
+
+    def form_invalid(self, form):
+        status = 429 if form.has_error(NON_FIELD_ERRORS, "rate_limited") else 200
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,15 +7,18 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from articles import moderation
+from articles import moderation, selectors
 from articles.forms import CommentEditForm, ReportForm
 from articles.models import Comment
-from articles.permissions import ensure_comment_author
+from articles.permissions import can_moderate, ensure_comment_author
 from articles.views.comments import _add_service_errors
+from articles.views.pages import comment_thread_url
 
 
-def _anchor(comment):
-    return f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+def _in_thread(request, comment):
+    # Back to the page of the discussion that holds the comment, as this user sees it.
+    viewer = selectors.Viewer(request.user.pk, can_moderate(request.user))
+    return comment_thread_url(comment, viewer=viewer)
 
 
 def _own_comment(request, pk):
@@ -43,7 +46,7 @@ def comment_edit(request, pk):
             _add_service_errors(form, error)
         else:
             messages.success(request, "Your comment was updated.")
-            return redirect(_anchor(comment))
+            return redirect(_in_thread(request, comment))
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -71,7 +74,7 @@ def comment_delete(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Your comment was deleted.")
-    return redirect(_anchor(comment))
+    return redirect(_in_thread(request, comment))
 
 
 @login_required
@@ -94,7 +97,7 @@ def comment_report(request, pk):
             _add_service_errors(form, error)
         else:
             messages.success(request, "Thank you: a moderator will look at this comment.")
-            return redirect(_anchor(comment))
+            return redirect(_in_thread(request, comment))
     status = 400 if request.method == "POST" else 200
     return render(
         request, "articles/comment_report.html", {"comment": comment, "form": form}, status=status

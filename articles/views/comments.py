@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import services
+from articles import selectors, services
 from articles.forms import CommentForm
 from articles.models import Article, Comment
+from articles.permissions import can_moderate
 from articles.views import limits
+from articles.views.pages import comment_thread_url
 
 
 def _compose(request, *, article, parent, form, status=200):
@@ -33,7 +35,8 @@ def comment_reply(request, pk):
 @login_required
 @require_POST
 def comment_create(request, slug):
-    """Post a comment or a reply, then land on it; on error show the form again.
+    """Post a comment or a reply, then land on it (on the page of the discussion, in the order
+    the reader was looking at, that shows it); on error show the form again.
 
     Over the posting rate limit: 429 and nothing stored.
     """
@@ -61,7 +64,9 @@ def comment_create(request, slug):
         else:
             if not comment.is_visible:
                 messages.info(request, "Your comment awaits review by a moderator.")
-            return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+            sort = selectors.thread_sort(request.POST.get("sort"))
+            viewer = selectors.Viewer(request.user.pk, can_moderate(request.user))
+            return redirect(comment_thread_url(comment, sort=sort, viewer=viewer))
     return _compose(request, article=article, parent=parent, form=form, status=400)
 
 

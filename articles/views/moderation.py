@@ -1,8 +1,8 @@
 """Moderators' pages and actions: the queue, in-page actions on comments and threads, sanctions.
 
-Every view here is wrapped in ``moderator_required`` first (a test walks the URLconf to prove
-it), and every action is a POST that goes through a service in articles/moderation.py, which
-writes the audit log.
+Every view here is wrapped in ``moderator_required``, inside the check of its HTTP method (so a
+GET of an action is 405 for anyone; tests walk the URLconf to prove both), and every action is a
+POST that goes through a service in articles/moderation.py, which writes the audit log.
 """
 
 from django.contrib import messages
@@ -18,6 +18,7 @@ from articles.forms import BanForm, LiftForm, SuspendForm
 from articles.models import Article, Comment, UserSanction
 from articles.permissions import moderator_required
 from articles.views.comments import _add_service_errors
+from articles.views.pages import comment_thread_url
 
 QUEUE_PAGE_SIZE = 50
 
@@ -44,12 +45,12 @@ def _act(request, service, done: str, fallback: str, **target):
 
 def _act_on_comment(request, pk, service, done: str):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
-    fallback = f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+    fallback = comment_thread_url(comment, viewer=selectors.Viewer(request.user.pk, True))
     return _act(request, service, done, fallback, comment=comment)
 
 
-@moderator_required
 @require_GET
+@moderator_required
 def queue(request):
     """Pending and reported comments, most-reported first, each with its parent for context."""
     page = Paginator(selectors.moderation_queue(), QUEUE_PAGE_SIZE).get_page(
@@ -58,36 +59,36 @@ def queue(request):
     return render(request, "moderation/queue.html", {"page": page})
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def comment_approve(request, pk):
     """Publish a pending comment, or keep a reported one and close its reports."""
     return _act_on_comment(request, pk, moderation.comment_approve, "Comment approved.")
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def comment_hide(request, pk):
     """Hide a comment; it stays as a tombstone while it has replies."""
     return _act_on_comment(request, pk, moderation.comment_hide, "Comment hidden.")
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def comment_remove(request, pk):
     """Remove a comment that breaks the rules; it stays as a tombstone while it has replies."""
     return _act_on_comment(request, pk, moderation.comment_remove, "Comment removed.")
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def comment_restore(request, pk):
     """Show a hidden or removed comment again."""
     return _act_on_comment(request, pk, moderation.comment_restore, "Comment restored.")
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def comment_branch_hide(request, pk):
     """Hide a comment together with every reply below it."""
     return _act_on_comment(
@@ -95,8 +96,8 @@ def comment_branch_hide(request, pk):
     )
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def comment_branch_restore(request, pk):
     """Undo the latest "hide branch" on a comment."""
     return _act_on_comment(
@@ -104,8 +105,8 @@ def comment_branch_restore(request, pk):
     )
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def article_lock(request, slug):
     """Close an article's thread to new comments and edits."""
     article = get_object_or_404(Article, slug=slug)
@@ -118,8 +119,8 @@ def article_lock(request, slug):
     )
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def article_unlock(request, slug):
     """Open an article's thread again."""
     article = get_object_or_404(Article, slug=slug)
@@ -142,8 +143,8 @@ def _user_page(request, member, *, status=200, **forms):
     return render(request, "moderation/user.html", context, status=status)
 
 
-@moderator_required
 @require_GET
+@moderator_required
 def user_detail(request, pk):
     """A user's comments and sanctions, with the forms to suspend, ban, or lift."""
     return _user_page(request, get_object_or_404(get_user_model(), pk=pk))
@@ -158,8 +159,8 @@ def _applied(form, service, **arguments) -> bool:
     return True
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def user_suspend(request, pk):
     """Suspend a user for a number of days, with a reason they are shown."""
     member = get_object_or_404(get_user_model(), pk=pk)
@@ -172,8 +173,8 @@ def user_suspend(request, pk):
     return _user_page(request, member, status=400, suspend_form=form)
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def user_ban(request, pk):
     """Ban a user, optionally hiding all their comments at once."""
     member = get_object_or_404(get_user_model(), pk=pk)
@@ -186,8 +187,8 @@ def user_ban(request, pk):
     return _user_page(request, member, status=400, ban_form=form)
 
 
-@moderator_required
 @require_POST
+@moderator_required
 def sanction_lift(request, pk):
     """End a suspension or ban now (and bring back the comments a ban hid)."""
     sanction = get_object_or_404(UserSanction, pk=pk)

@@ -1,13 +1,23 @@
 """Reading pages: the article list, an article with its thread, a comment's permalink."""
 
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from articles import selectors
+from articles import cache, selectors
 from articles.forms import CommentForm
 from articles.models import Comment
+from articles.thread_html import render_thread
+
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 class ArticleListView(ListView):
@@ -19,21 +29,89 @@ class ArticleListView(ListView):
         return selectors.article_list()
 
 
+def _thread_query(sort: str, number: int | None) -> str:
+    params = {}
+    if sort != selectors.DEFAULT_SORT:
+        params["sort"] = sort
+    if number != 1:
+        params["page"] = "all" if number is None else number
+    return f"?{urlencode(params)}" if params else ""
+
+
+def comment_thread_url(
+    comment: Comment,
+    *,
+    sort: str = selectors.DEFAULT_SORT,
+    viewer: selectors.Viewer = selectors.ANONYMOUS,
+) -> str:
+    """Where ``comment`` shows in its discussion, for ``viewer``: the page of its article holding
+    its thread, or, past the depth cap, its parent's permalink page."""
+    if comment.level >= settings.THREAD_MAX_DEPTH:
+        return f"{reverse('comment_detail', args=[comment.parent_id])}#comment-{comment.pk}"
+    number = selectors.thread_page_number(comment, sort=sort, viewer=viewer)
+    return f"{comment.article.get_absolute_url()}{_thread_query(sort, number)}#comment-{comment.pk}"
+
+
+def _page_number(value: str | None) -> int | None:
+    if value in (None, ""):
+        return 1
+    if value == "all":
+        return None
+    if not _PAGE_NUMBER.fullmatch(value):
+        raise Http404("No such page of comments.")
+    return int(value)
+
+
 class ArticleDetailView(DetailView):
+    """An article and one page of its discussion (``?sort=`` and ``?page=``, or ``page=all``),
+    as the reader may see it, with their tools (a moderator's, an author's)."""
+
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        # What the reader may do here comes with the article: the page stays at two queries.
+        # What the reader may do here comes with the article, not in queries of its own.
         return selectors.articles_for_viewer(self.request.user)
 
     def get_context_data(self, **kwargs):
+        sort = selectors.thread_sort(self.request.GET.get("sort"))
+        number = _page_number(self.request.GET.get("page"))
         viewer = selectors.viewer_from(self.object, self.request.user)
+        discussion = cache.cached_thread(
+            self.object.pk,
+            variant=cache.thread_cache_variant(self.request.user),
+            key=(sort, number),
+            render=lambda: self._render_discussion(sort, number, viewer),
+        )
         return super().get_context_data(
-            thread=selectors.thread_for_article(self.object, viewer),
-            viewer=viewer,
+            comment_count=discussion["comment_count"],
+            # Rendered by _render_discussion, from autoescaping templates.
+            discussion_html=mark_safe(discussion["html"]),  # noqa: S308
+            sort=sort,
             form=CommentForm(),
+            viewer=viewer,
             **kwargs,
         )
+
+    def _render_discussion(self, sort: str, number: int | None, viewer) -> dict:
+        page = selectors.thread_page(self.object, sort=sort, number=number, viewer=viewer)
+        if number not in (None, 1) and not page.comments:
+            raise Http404("No such page of comments.")
+        url = self.object.get_absolute_url()
+        html = render_to_string(
+            "articles/_discussion.html",
+            {
+                "page": page,
+                "thread_html": render_thread(page.comments, viewer),
+                "sort_links": [
+                    {"label": label, "url": url + _thread_query(key, 1), "current": key == sort}
+                    for key, label in selectors.THREAD_SORTS.items()
+                ],
+                "previous_url": number and number > 1 and url + _thread_query(sort, number - 1),
+                "next_url": page.has_next and url + _thread_query(sort, number + 1),
+                "all_url": url + _thread_query(sort, None),
+            },
+        )
+        return {"comment_count": page.total, "html": html}
 
 
 class CommentDetailView(DetailView):
@@ -43,13 +121,19 @@ class CommentDetailView(DetailView):
     context_object_name = "comment"
 
     def get_queryset(self):
-        return Comment.objects.select_related("article", "author")
+        # As for an article page, what the reader may do comes with the comment.
+        return selectors.for_viewer(
+            Comment.objects.select_related("article", "author"), self.request.user
+        )
 
     def get_context_data(self, **kwargs):
-        viewer = selectors.viewer_for(self.request.user)
+        viewer = selectors.viewer_from(self.object, self.request.user)
+        thread = selectors.subthread_for_comment(self.object, viewer)
         return super().get_context_data(
             ancestors=selectors.comment_ancestors(self.object, viewer),
-            thread=selectors.subthread_for_comment(self.object, viewer),
+            thread_html=render_thread(thread.comments, viewer),
+            show_text=thread.comments[0].shown,
+            in_thread_url=comment_thread_url(self.object, viewer=viewer),
             viewer=viewer,
             **kwargs,
         )

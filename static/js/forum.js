@@ -30,7 +30,8 @@ document.addEventListener("click", (event) => {
     const { comment, state, author } = link.dataset;
     const url = (action) => form.dataset.url.replace("/0/hide/", `/${comment}/${action}/`);
     form.action = url("hide");
-    form.querySelector("input[name=next]").value = `${location.pathname}#comment-${comment}`;
+    form.querySelector("input[name=next]").value =
+      `${location.pathname}${location.search}#comment-${comment}`;
     form.querySelectorAll("button[data-action]").forEach((button) => {
       const allowed = button.dataset.states
         ? button.dataset.states.split(" ").includes(state)
@@ -53,5 +54,29 @@ document.addEventListener("click", (event) => {
   }
   if (event.target.closest(".mod-cancel")) {
     event.target.closest(".mod-form").remove();
+    }
+  });
+
+// "Load more comments": fetch the next page of threads and append them in place. Without
+// JavaScript (or if the fetch fails) the link simply opens that page.
+document.addEventListener("click", async (event) => {
+  const link = event.target.closest("a.load-more");
+  if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey) {
+    return;
+  }
+  event.preventDefault();
+  const more = link.closest(".thread-more");
+  more.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch(link.href, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const threads = page.querySelector("#comments ol.thread");
+    document.querySelector("#comments ol.thread").append(...(threads ? threads.children : []));
+    const next = page.querySelector("#comments .thread-more");
+    if (next) more.replaceWith(document.adoptNode(next));
+    else more.remove();
+  } catch (error) {
+    window.location.assign(link.href);
   }
 });

@@ -48,3 +48,42 @@ def test_only_the_asked_trees_are_checked(article):
     reply = make_comment(article, parent=root)
     Comment.objects.filter(pk=reply.pk).update(level=9)
     assert tree_problems(tree_ids=[root.tree_id + 1000]) == {}
+
+
+def test_reply_nested_inside_a_sibling_of_its_parent_is_named(article):
+    root = make_comment(article)
+    first = make_comment(article, parent=root)
+    second = make_comment(article, parent=root)
+    # Bounds, levels and "inside its parent" all still hold; only the nesting lies: mptt would
+    # now call the second reply a reply to the first.
+    Comment.objects.filter(pk=first.pk).update(lft=2, rght=5)
+    Comment.objects.filter(pk=second.pk).update(lft=3, rght=4)
+    found = tree_problems()[root.tree_id]
+    assert found == [
+        f"comment {second.pk}: lft/rght place it under comment {first.pk}, "
+        f"not under its parent {root.pk}"
+    ]
+
+
+def test_overlapping_siblings_are_named(article):
+    root = make_comment(article)
+    first = make_comment(article, parent=root)
+    second = make_comment(article, parent=root)
+    below_second = make_comment(article, parent=second)
+    # root 1..8; first 2..5 and second 3..7 overlap, each is still inside the root.
+    Comment.objects.filter(pk=first.pk).update(lft=2, rght=5)
+    Comment.objects.filter(pk=second.pk).update(lft=3, rght=7)
+    Comment.objects.filter(pk=below_second.pk).update(lft=4, rght=6)
+    assert tree_problems()[root.tree_id] == [
+        f"comment {second.pk}: lft/rght overlap comment {first.pk}'s"
+    ]
+
+
+def test_a_reply_filed_under_another_tree_is_named(article):
+    root = make_comment(article)
+    other = make_comment(article)
+    reply = make_comment(article, parent=root)
+    Comment.objects.filter(pk=reply.pk).update(tree_id=other.tree_id, lft=3, rght=4)
+    problems = tree_problems()
+    assert f"comment {reply.pk}: its parent is in another tree" in problems[other.tree_id]
+    assert root.tree_id in problems  # the gap it left behind

@@ -19,6 +19,7 @@ from articles.markdown import (
     ALLOWED_TAGS,
     ALLOWED_URL_SCHEMES,
     LINK_REL,
+    render_html_message,
     render_markdown,
     render_plain_text,
     sanitize_html,
@@ -496,3 +497,23 @@ def test_render_plain_text(source, expected):
     output = render_plain_text(source)
     assert output == expected
     assert sanitize_html(output) == output
+
+
+# --- render_html_message (imported Disqus/WordPress messages) ---------------------------------
+
+
+def test_imported_html_messages_are_sanitised():
+    html = render_html_message('<p onclick="x()">Hi <script>alert(1)</script><b>you</b></p>')
+    assert html == "<p>Hi <b>you</b></p>"
+
+
+def test_imported_messages_without_blocks_get_paragraphs_and_line_breaks():
+    assert render_html_message("one\ntwo\n\n<i>three</i>") == (
+        "<p>one<br>\ntwo</p>\n<p><i>three</i></p>"
+    )
+    assert render_html_message("  \n ") == ""
+
+
+def test_rendered_messages_are_stable_when_imported_again():
+    stored = render_markdown("**a**\n\nb")
+    assert render_html_message(stored) == stored

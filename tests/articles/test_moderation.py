@@ -2,6 +2,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections
 from django.test import override_settings
@@ -567,3 +568,69 @@ def test_hiding_branches_while_replies_arrive_keeps_the_thread_valid():
     hides = AuditLogEntry.objects.filter(action=Action.HIDE_BRANCH)
     # Each hide found exactly the branch, wherever the replies had moved it.
     assert all(len(entry.details["comments"]) == 2 for entry in hides)
+
+
+# Every write that changes what a thread shows retires its cached pages (articles/cache.py).
+
+
+def _thread_version(article):
+    return cache.get(f"thread-version:{article.pk}")
+
+
+RETIRING_WRITES = {
+    "approve": lambda w: moderation.comment_approve(comment=w["pending"], moderator=w["mod"]),
+    "hide": lambda w: moderation.comment_hide(comment=w["root"], moderator=w["mod"]),
+    "remove": lambda w: moderation.comment_remove(comment=w["root"], moderator=w["mod"]),
+    "restore": lambda w: moderation.comment_restore(comment=w["hidden"], moderator=w["mod"]),
+    "hide branch": lambda w: moderation.comment_branch_hide(comment=w["root"], moderator=w["mod"]),
+    "restore branch": lambda w: moderation.comment_branch_restore(
+        comment=w["branch"], moderator=w["mod"]
+    ),
+    "edit": lambda w: moderation.comment_edit(
+        comment=w["root"], editor=w["author"], title="", body="changed"
+    ),
+    "delete": lambda w: moderation.comment_delete(comment=w["root"], user=w["author"]),
+    "auto-hide on reports": lambda w: [make_report(w["root"]) for _ in range(3)],
+    "lock": lambda w: moderation.article_lock(article=w["article"], moderator=w["mod"]),
+    "unlock": lambda w: moderation.article_unlock(article=w["locked"], moderator=w["mod"]),
+    "ban hiding comments": lambda w: moderation.user_ban(
+        user=w["author"], moderator=w["mod"], reason="x", hide_comments=True
+    ),
+    "lift restoring comments": lambda w: moderation.user_sanction_lift(
+        sanction=w["ban"], moderator=w["mod"]
+    ),
+}
+
+
+@pytest.mark.parametrize("write", RETIRING_WRITES)
+def test_every_moderation_write_retires_the_cached_thread(
+    write, django_capture_on_commit_callbacks
+):
+    mod = make_moderator()
+    article, locked = make_article(), make_article(comments_open=False)
+    author, banned = make_user(password=None), make_user(password=None)
+    root = make_comment(article, author=author)
+    reply = make_comment(article, parent=root)
+    branch = make_comment(article, parent=reply)
+    make_comment(article, parent=branch)
+    pending = make_comment(article)
+    hidden = make_comment(article)
+    banned_comment = make_comment(article, author=banned)
+    with django_capture_on_commit_callbacks(execute=True):
+        Comment.objects.filter(pk=pending.pk).update(state=State.PENDING)
+        moderation.comment_hide(comment=hidden, moderator=mod)
+        moderation.comment_branch_hide(comment=branch, moderator=mod)
+        ban = moderation.user_ban(user=banned, moderator=mod, reason="x", hide_comments=True)
+    world = {
+        "mod": mod, "article": article, "locked": locked, "author": author, "root": root,
+        "pending": pending, "hidden": hidden, "branch": branch, "ban": ban,
+    }  # fmt: skip
+    article_of_write = locked if write == "unlock" else article
+    before = _thread_version(article_of_write)
+    assert banned_comment.article_id == article.pk
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        RETIRING_WRITES[write](world)
+
+    assert callbacks, "nothing was retired"
+    assert _thread_version(article_of_write) not in (None, before)

@@ -12,7 +12,7 @@ from tests.factories import make_article, make_moderator, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
 
-migration = importlib.import_module("articles.migrations.0002_moderation")
+migration = importlib.import_module("articles.migrations.0005_moderation")
 
 
 def group_permissions(group):
@@ -21,7 +21,7 @@ def group_permissions(group):
 
 def test_the_migration_creates_the_moderators_group_with_its_permissions():
     Group.objects.filter(name="Moderators").delete()
-    state = MigrationExecutor(connection).loader.project_state(("articles", "0002_moderation"))
+    state = MigrationExecutor(connection).loader.project_state(("articles", "0005_moderation"))
     migration.create_moderators_group(state.apps, None)
     assert group_permissions(Group.objects.get(name="Moderators")) == sorted(MODERATOR_PERMISSIONS)
     assert migration.MODERATOR_PERMISSIONS == MODERATOR_PERMISSIONS

@@ -111,3 +111,42 @@ def test_concurrent_replies_into_one_thread_lose_nothing_and_keep_the_tree_valid
     root.refresh_from_db()
     assert root.get_descendant_count() == len(targets) - 1 + workers * per_worker
     assert_trees_valid()
+
+
+def test_bulk_insert_numbers_whole_trees(article, user):
+    parents = [None, 0, 1, 1, 0, None, 5]
+    rows = [{"author_id": user.pk, "body": f"b{i}", "body_html": f"<p>b{i}</p>"} for i in parents]
+    ids = services.comment_bulk_insert(article=article, rows=rows, parent_indexes=parents)
+    stored = Comment.objects.in_bulk(ids)
+    comments = [stored[pk] for pk in ids]
+    assert [stored[c.pk].parent_id for c in comments[1:5]] == [c.pk for c in comments[0:2]] + [
+        comments[1].pk,
+        comments[0].pk,
+    ]
+    assert (stored[comments[0].pk].lft, stored[comments[0].pk].rght) == (1, 10)
+    assert stored[comments[0].pk].tree_id != stored[comments[5].pk].tree_id
+    assert_trees_valid()
+
+
+def test_bulk_insert_fills_a_column_some_rows_leave_out_with_its_default(article, user):
+    rows = [{"author_id": user.pk, "body": f"b{i}", "body_html": f"<p>b{i}</p>"} for i in range(3)]
+    rows[1]["state"] = Comment.State.REMOVED
+    ids = services.comment_bulk_insert(article=article, rows=rows, parent_indexes=[None, 0, 1])
+    stored = Comment.objects.in_bulk(ids)
+    assert [stored[pk].state for pk in ids] == ["visible", "removed", "visible"]
+
+
+@pytest.mark.parametrize(
+    ("parents", "count", "message"),
+    [
+        ([None, 0, None, 1], 4, "does not follow its parent"),  # 1's tree was already closed
+        ([None, 2, None], 3, "comes before its parent"),
+        ([0], 1, "comes before its parent"),
+        ([None, None], 3, "differ in length"),
+    ],
+)
+def test_bulk_insert_refuses_what_is_not_a_pre_order_walk(article, user, parents, count, message):
+    rows = [{"author_id": user.pk, "body": "b", "body_html": "<p>b</p>"} for _ in range(count)]
+    with pytest.raises(ValueError, match=message):
+        services.comment_bulk_insert(article=article, rows=rows, parent_indexes=parents)
+    assert not Comment.objects.exists()

@@ -5,12 +5,13 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import moderation, selectors
+from articles import moderation, selectors, services
 from articles.models import Comment
-from tests.factories import make_article, make_comment, make_thread, make_user
+from tests.factories import make_article, make_comment, make_realistic_thread, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
 
@@ -53,6 +54,10 @@ def page_tree(html):
     parser.close()
     assert parser.stack == [], f"unclosed: {parser.stack}"
     return parser.parents
+
+
+def with_states(comments, state):
+    Comment.objects.filter(pk__in=[comment.pk for comment in comments]).update(state=state)
 
 
 def with_state(comment, state):
@@ -175,9 +180,9 @@ def test_tombstones_in_the_middle_and_at_the_end_of_a_thread_nest_correctly(clie
         c1.pk: c.pk,
     }
     assert html.count('class="comment tombstone"') == 3
-    thread = selectors.thread_for_article(article)
-    assert thread.visible_count == 4
-    assert [c.shown_reply_count for c in thread.comments] == [3, 1, 1, 0, 0, 1, 0]
+    page = selectors.thread_page(article)
+    assert (page.total, page.threads) == (4, 1)  # the removed second thread shows nothing
+    assert [c.replies for c in page.comments] == [3, 1, 1, 0, 0, 1, 0]
 
 
 def test_reply_counts_count_only_what_is_shown(client, article):
@@ -276,26 +281,34 @@ def test_a_sanctioned_reader_is_told_why_instead_of_the_form(client, article, us
 
 
 @pytest.mark.parametrize("size", [10, 500])
-@pytest.mark.parametrize("who", ["moderator", "reader", "sanctioned"])
-def test_article_page_query_count_stays_flat_for_signed_in_viewers(
-    client, size, who, moderator, django_assert_max_num_queries
+@pytest.mark.parametrize("who", ["anonymous", "reader", "moderator", "sanctioned"])
+@pytest.mark.parametrize("query", ["", "?page=all", "?sort=replies"])
+def test_article_page_query_count_stays_flat_whoever_reads_and_however_much_is_moderated(
+    client, size, who, query, moderator, django_assert_max_num_queries
 ):
     article = make_article()
-    comments = make_thread(article, size)
-    for comment in comments[1::7]:
-        with_state(comment, State.HIDDEN)
-    for comment in comments[3::11]:
-        with_state(comment, State.PENDING)
-    viewer = moderator if who == "moderator" else make_user()
+    comments = make_realistic_thread(article, size)
+    author = make_user(password=None)
+    Comment.objects.filter(pk__in=[c.pk for c in comments]).update(author=author)
+    with_states(comments[1::7], State.HIDDEN)
+    with_states(comments[3::11], State.PENDING)
+    with_states(comments[5::13], State.DELETED)
+    viewer = {"moderator": moderator, "anonymous": None}.get(who, author)
     if who == "sanctioned":
+        viewer = make_user(password=None)
         moderation.user_ban(user=viewer, moderator=moderator, reason="x")
-    client.force_login(viewer)
-    # The session, the user, the article (with what the viewer may do), the thread.
-    with django_assert_max_num_queries(4):
-        response = client.get(article.get_absolute_url())
-    page_tree(response.content.decode())
-    shown = len(re.findall(r'id="comment-(\d+)"', response.content.decode()))
-    assert shown == size if who == "moderator" else shown < size
+    if viewer is not None:
+        client.force_login(viewer)
+    # Signed in: the session, the user, the article (with what the viewer may do), the
+    # discussion. Anonymous: the last two.
+    with django_assert_max_num_queries(4 if viewer else 2):
+        response = client.get(article.get_absolute_url() + query)
+    html = response.content.decode()
+    page_tree(html)
+    shown = len(re.findall(r'id="comment-(\d+)"', html))
+    within_cap = article.comments.filter(level__lt=settings.THREAD_MAX_DEPTH).count()
+    if query == "?page=all":
+        assert shown == within_cap if who == "moderator" else 0 < shown < within_cap
 
 
 # The permalink page
@@ -345,3 +358,185 @@ def test_a_moderated_comment_cannot_be_replied_to(signed_in, article, moderator)
     assert response.status_code == 400
     assert "only reply to a comment that is shown" in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+# Paging, the depth cap, imports and the cache
+
+
+def five_threads(article, moderator):
+    """Five top-level threads, moderated in every way that matters to paging and nesting.
+
+    one:   root, a hidden reply with a shown reply (tombstone mid-thread), a last reply
+    two:   a removed root with a shown reply (tombstone at the top)
+    three: a hidden root and a hidden reply (nothing to show: no place on a page)
+    four:  root, a last reply deleted with a shown reply (tombstone at the end)
+    five:  root, a hidden branch (dropped whole)
+    """
+    one = make_comment(article, body="one")
+    one_a = make_comment(article, parent=one)
+    one_a1 = make_comment(article, parent=one_a)
+    one_b = make_comment(article, parent=one)
+    two = make_comment(article, body="two")
+    two_a = make_comment(article, parent=two)
+    three = make_comment(article, body="three")
+    make_comment(article, parent=three)
+    four = make_comment(article, body="four")
+    four_a = make_comment(article, parent=four)
+    four_a1 = make_comment(article, parent=four_a)
+    five = make_comment(article, body="five")
+    branch = make_comment(article, parent=five)
+    make_comment(article, parent=branch)
+    with_state(one_a, State.HIDDEN)
+    with_state(two, State.REMOVED)
+    moderation.comment_branch_hide(comment=three, moderator=moderator)
+    with_state(four_a, State.DELETED)
+    moderation.comment_branch_hide(comment=branch, moderator=moderator)
+    shown = {
+        one.pk: None,
+        one_a.pk: one.pk,
+        one_a1.pk: one_a.pk,
+        one_b.pk: one.pk,
+        two.pk: None,
+        two_a.pk: two.pk,
+        four.pk: None,
+        four_a.pk: four.pk,
+        four_a1.pk: four_a.pk,
+        five.pk: None,
+    }
+    return {"shown": shown, "three": three, "five": five}
+
+
+def test_paged_and_whole_views_nest_tombstones_and_leave_no_empty_slot(
+    client, article, moderator, settings
+):
+    settings.THREAD_PAGE_SIZE = 2
+    threads = five_threads(article, moderator)
+    url = article.get_absolute_url()
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    whole = client.get(url + "?page=all").content.decode()
+
+    assert page_tree(first) | page_tree(second) == threads["shown"]
+    assert page_tree(whole) == threads["shown"]
+    assert len(set(page_tree(first)) & set(page_tree(second))) == 0
+    assert "Threads 3&ndash;4 of 4" in second and 'rel="next"' not in second
+    assert client.get(url + "?page=3").status_code == 404  # the all-hidden thread is no page
+    assert "7 comments" in whole  # visible ones: tombstones and hidden comments not counted
+    assert "three" not in whole
+
+    client.force_login(moderator)
+    moderated = client.get(url + "?page=all").content.decode()
+    assert threads["three"].pk in page_tree(moderated)  # moderators see every thread
+    assert "7 comments" in moderated
+    assert client.get(url + "?page=3").status_code == 200
+
+
+def test_the_page_of_a_thread_counts_the_threads_the_reader_is_shown(article, moderator, settings):
+    settings.THREAD_PAGE_SIZE = 2
+    five = five_threads(article, moderator)["five"]
+    for sort in selectors.THREAD_SORTS:
+        assert selectors.thread_page_number(five, sort=sort) in (1, 2)
+    assert selectors.thread_page_number(five) == 2  # the fourth thread readers see
+    as_moderator = selectors.Viewer(moderator.pk, may_moderate=True)
+    assert selectors.thread_page_number(five, viewer=as_moderator) == 3
+    # Most replies: visible comments count, so five (one visible) comes last for readers.
+    assert selectors.thread_page_number(five, sort="replies") == 2
+    page = selectors.thread_page(article, sort="replies", number=None)
+    assert [c.pk for c in page.comments if c.level == 0][-1] == five.pk
+
+
+def test_the_depth_cap_keeps_tombstones_whose_replies_continue_on_their_own_page(
+    client, article, moderator, settings
+):
+    settings.THREAD_MAX_DEPTH = 3
+    root = make_comment(article)
+    chain = [root]
+    for _ in range(4):
+        chain.append(make_comment(article, parent=chain[-1]))
+    _, first, at_cap, below, deepest = chain
+    with_state(at_cap, State.HIDDEN)
+    with_state(first, State.DELETED)
+
+    html = article_html(client, article)
+
+    assert page_tree(html) == {root.pk: None, first.pk: root.pk, at_cap.pk: first.pk}
+    assert html.count('class="comment tombstone"') == 2
+    permalink = reverse("comment_detail", args=[at_cap.pk])
+    assert f'<a href="{permalink}">Continue this thread' in html
+    assert "2 replies" in html  # past the cap, both counted
+    continued = client.get(permalink).content.decode()
+    assert page_tree(continued) == {at_cap.pk: None, below.pk: at_cap.pk, deepest.pk: below.pk}
+
+    # Past the cap nothing is read: a hidden comment there is kept in case its replies show,
+    # and its own page then shows only its tombstone.
+    with_state(below, State.HIDDEN)
+    with_state(deepest, State.HIDDEN)
+    assert page_tree(article_html(client, article)) == page_tree(html)
+    assert page_tree(client.get(permalink).content.decode()) == {at_cap.pk: None}
+
+
+def test_imported_comments_keep_their_states_and_become_tombstones(client, article):
+    author = make_user(password=None)
+    rows = [
+        {"author_id": author.pk, "body": f"imported {n}", "body_html": f"<p>imported {n}</p>"}
+        for n in range(4)
+    ]
+    rows[0]["state"] = State.REMOVED  # removed at the source, with a reply
+    rows[3]["state"] = State.DELETED  # deleted at the source, no reply
+    rows[0]["import_key"] = "disqus:1"
+    ids = services.comment_bulk_insert(article=article, rows=rows, parent_indexes=[None, 0, 1, 1])
+
+    html = article_html(client, article)
+
+    assert page_tree(html) == {ids[0]: None, ids[1]: ids[0], ids[2]: ids[1]}
+    assert "[removed by a moderator]" in html and "imported 0" not in html
+    assert "Imported from Disqus" not in html  # a tombstone names nothing of its comment
+    assert "imported 3" not in html and "2 comments" in html
+
+
+def test_the_authors_own_pending_thread_is_theirs_to_see_and_their_post_lands_on_it(
+    client, article, user, settings
+):
+    settings.THREAD_PAGE_SIZE = 1
+    make_comment(article, author=make_user(password=None))
+    settings.MODERATION_HOLD_FIRST_COMMENTS = 1
+    client.force_login(user)
+
+    response = client.post(
+        reverse("comment_create", args=[article.slug]), {"body": "my first words"}
+    )
+
+    pending = Comment.objects.get(body="my first words")
+    assert pending.state == State.PENDING
+    assert response["Location"] == f"{article.get_absolute_url()}?page=2#comment-{pending.pk}"
+    own_page = client.get(response["Location"]).content.decode()
+    assert "my first words" in own_page and "awaits review by a moderator" in own_page
+    assert "1 comment" in own_page  # the heading counts visible comments only
+    client.logout()
+    assert client.get(article.get_absolute_url() + "?page=2").status_code == 404
+
+
+def test_the_cached_page_of_anonymous_readers_holds_no_one_s_own_parts(
+    client, article, user, moderator, settings
+):
+    settings.THREAD_CACHE_SECONDS = 60
+    others = make_comment(article, body="someone else's")
+    own = make_comment(article, author=user, body="mine")
+    held = with_state(make_comment(article, author=user, body="held back"), State.PENDING)
+    url = article.get_absolute_url()
+    anonymous = client.get(url).content.decode()  # now cached
+
+    client.force_login(user)
+    reader = client.get(url).content.decode()
+    client.force_login(moderator)
+    moderating = client.get(url).content.decode()
+    client.logout()
+    again = client.get(url).content.decode()
+
+    assert again == anonymous
+    for marker in ("mod-open", "/report/", "/edit/", "/delete/", "held back", "awaits review"):
+        assert marker not in anonymous
+    assert reverse("comment_report", args=[others.pk]) in reader
+    assert reverse("comment_edit", args=[own.pk]) in reader and "held back" in reader
+    assert f'data-comment="{held.pk}" data-state="pending"' in moderating

@@ -59,7 +59,7 @@ def test_moderator_hides_a_comment_in_the_page_then_restores_it_from_the_admin(
     reader_page = reader.new_page()
     reader_page.goto(article.get_absolute_url())
     expect(reader_page.locator(f"#comment-{rude.pk} > details > summary")).to_have_text(
-        "[hidden by a moderator] 1 reply"
+        "[hidden by a moderator] 1 reply", use_inner_text=True
     )
     expect(
         reader_page.locator(f"#comment-{rude.pk} > details > ol.replies > #comment-{reply.pk}")

@@ -2,8 +2,10 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client, override_settings
 from django.urls import reverse
 
+from articles.models import AccountSession
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +73,112 @@ def test_login_with_wrong_password_shows_error(client, db):
     response = client.post(reverse("login"), {"username": "bob", "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
+
+
+# Login rate limits, sessions
+
+
+WRONG_PASSWORD = "wrong-guess"
+
+
+def attempt(client, username, password=WRONG_PASSWORD, address="198.51.100.7", url=None):
+    return client.post(
+        url or reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+@override_settings(LOGIN_RATE_PER_IP="3/m", LOGIN_RATE_PER_ACCOUNT="100/m")
+def test_login_is_rate_limited_per_address(client, db):
+    make_user("erin")
+    for name in ("a", "b", "c"):  # a guesser trying many accounts from one address
+        assert attempt(client, name).status_code == 200
+
+    refused = attempt(client, "erin", PASSWORD)
+
+    assert refused.status_code == 429
+    assert "Too many login attempts" in refused.content.decode()
+    assert "_auth_user_id" not in client.session  # the right password did not get through
+    assert attempt(Client(), "erin", PASSWORD, address="198.51.100.8").status_code == 302
+
+
+@override_settings(LOGIN_RATE_PER_IP="100/m", LOGIN_RATE_PER_ACCOUNT="3/m")
+def test_login_is_rate_limited_per_account_across_addresses(client, db):
+    make_user("frank")
+    for number, name in enumerate(["frank", "Frank", " FRANK "]):  # one account, many addresses
+        assert attempt(client, name, address=f"192.0.2.{number}").status_code == 200
+
+    assert attempt(client, "frank", PASSWORD, address="192.0.2.99").status_code == 429
+    make_user("grace")
+    assert attempt(Client(), "grace", PASSWORD, address="192.0.2.99").status_code == 302
+
+
+@override_settings(LOGIN_RATE_PER_IP="2/m")
+def test_admin_login_has_the_same_limits(client, db):
+    make_user("root", is_staff=True, is_superuser=True)
+    url = reverse("admin:login")
+    attempt(client, "x", url=url)
+    attempt(client, "y", url=url)
+    response = attempt(client, "root", PASSWORD, url=url)
+    assert "Too many login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_refused_login_is_logged(client, db, caplog):
+    with override_settings(LOGIN_RATE_PER_ACCOUNT="1/m"):
+        attempt(client, "heidi")
+        attempt(client, "heidi")
+    assert (
+        "Login refused, rate limit per account reached: account 'heidi' from 198.51.100.7"
+        in caplog.messages
+    )
+
+
+def test_the_session_key_changes_at_login(client, db):
+    make_user("ivan")
+    session = client.session
+    session["seen"] = True  # an anonymous session an attacker could have planted
+    session.save()
+    before = session.session_key
+
+    client.post(reverse("login"), {"username": "ivan", "password": PASSWORD})
+
+    after = client.cookies["sessionid"].value
+    assert after != before
+    assert not AccountSession.objects.filter(session_key=before).exists()
+    replayed = Client()
+    replayed.cookies["sessionid"] = before
+    assert "Signed in as" not in replayed.get(reverse("home")).content.decode()
+
+
+def test_logging_out_ends_the_session_for_whoever_holds_its_key(client, db):
+    make_user("judy")
+    client.post(reverse("login"), {"username": "judy", "password": PASSWORD})
+    key = client.cookies["sessionid"].value
+
+    client.post(reverse("logout"))
+
+    assert not AccountSession.objects.filter(session_key=key).exists()
+    stolen = Client()
+    stolen.cookies["sessionid"] = key
+    assert "Signed in as" not in stolen.get(reverse("home")).content.decode()
+
+
+@override_settings(
+    RATELIMIT_IP_META_KEY="HTTP_X_REAL_IP", LOGIN_RATE_PER_IP="2/m", LOGIN_RATE_PER_ACCOUNT="100/m"
+)
+def test_behind_a_proxy_limits_and_logs_use_the_address_the_proxy_passes(client, db, caplog):
+    def through_proxy(name, address):
+        return client.post(
+            reverse("login"),
+            {"username": name, "password": WRONG_PASSWORD},
+            REMOTE_ADDR="10.0.0.1",  # the proxy, the same for everyone
+            HTTP_X_REAL_IP=address,
+        )
+
+    through_proxy("a", "192.0.2.50")
+    through_proxy("b", "192.0.2.50")
+    assert through_proxy("c", "192.0.2.50").status_code == 429
+    assert through_proxy("c", "192.0.2.51").status_code == 200  # another reader, not locked out
+    assert "Failed login for account 'a' from 192.0.2.50" in caplog.messages

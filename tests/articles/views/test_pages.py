@@ -1,10 +1,11 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from tests.factories import make_article, make_comment, make_thread
+from tests.factories import make_article, make_comment, make_realistic_thread, make_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -88,14 +89,38 @@ def test_unknown_article_is_404(client, db):
     assert client.get("/articles/no-such-thing/").status_code == 404
 
 
-@pytest.mark.parametrize("size", [10, 500])
+@pytest.mark.parametrize("size", [10, 600])
+@pytest.mark.parametrize("query", ["", "?page=all", "?sort=replies", "?sort=newest&page=1"])
 def test_article_page_query_count_does_not_grow_with_the_thread(
-    client, article, size, django_assert_max_num_queries
+    client, article, size, query, django_assert_num_queries
 ):
-    make_thread(article, size)
-    with django_assert_max_num_queries(2):  # the article, then the whole thread
-        response = client.get(article.get_absolute_url())
-    assert len(comment_ids_in_page(response.content.decode())) == size
+    make_realistic_thread(article, size)
+    # The article, then the page's threads with their comments and the article's totals.
+    with django_assert_num_queries(2):
+        response = client.get(article.get_absolute_url() + query)
+    shown = comment_ids_in_page(response.content.decode())
+    within_depth_cap = article.comments.filter(level__lt=settings.THREAD_MAX_DEPTH).count()
+    if query == "?page=all" or size == 10:
+        assert len(shown) == within_depth_cap
+    else:
+        assert 0 < len(shown) < within_depth_cap
+
+
+def test_a_later_page_costs_the_same_two_queries(client, article, django_assert_num_queries):
+    make_realistic_thread(article, 600)
+    with django_assert_num_queries(2):
+        response = client.get(article.get_absolute_url() + "?sort=newest&page=2")
+    assert comment_ids_in_page(response.content.decode())
+
+
+@pytest.mark.parametrize("size", [10, 600])
+def test_signed_in_article_page_query_count_does_not_grow_either(
+    signed_in, article, size, django_assert_num_queries
+):
+    make_realistic_thread(article, size)
+    # Session and user, then as for anyone (what the reader may do comes with the article).
+    with django_assert_num_queries(4):
+        signed_in.get(article.get_absolute_url() + "?page=all")
 
 
 # Permalink page

@@ -1,0 +1,99 @@
+"""The benchmark's verdict and its printed table."""
+
+# The issue's targets on a 2-core machine, server-side medians.
+TARGET_WHOLE_MS = {1_000: 30, 10_000: 300}
+TARGET_FIRST_PAGE_MS = {10_000: 30}
+TARGET_MAX_QUERIES = 8
+TARGET_POST_MS = 10
+TARGET_POST_GROWTH = 1.5
+
+
+def targets(sizes: list[dict], concurrent: dict) -> list[dict]:
+    """Each of the issue's targets that these sizes can judge: value, limit, met."""
+    by_size = {entry["comments"]: entry for entry in sizes}
+    verdicts = []
+
+    def target(name, value, limit, met):
+        verdicts.append({"name": name, "value": value, "limit": limit, "met": bool(met)})
+
+    for size, limit in TARGET_WHOLE_MS.items():
+        if size in by_size:
+            value = by_size[size]["pages"]["whole_thread"]["median_ms"]
+            target(f"whole thread, {size:,} comments (ms)", value, f"≤ {limit}", value <= limit)
+    for size, limit in TARGET_FIRST_PAGE_MS.items():
+        if size in by_size:
+            value = by_size[size]["pages"]["first_page"]["median_ms"]
+            target(f"first page, {size:,} comments (ms)", value, f"≤ {limit}", value <= limit)
+    for kind in ("whole_thread", "first_page", "permalink"):
+        counts = sorted({entry["pages"][kind]["queries"] for entry in sizes})
+        target(
+            f"{kind.replace('_', ' ')}: queries at every size",
+            counts,
+            f"the same at every size, ≤ {TARGET_MAX_QUERIES}",
+            len(counts) == 1 and counts[0] <= TARGET_MAX_QUERIES,
+        )
+    posts = [entry["post_reply"]["median_ms"] for entry in sizes]
+    slowest = max(posts)
+    target(
+        "posting a reply, slowest size (ms)",
+        slowest,
+        f"≤ {TARGET_POST_MS}",
+        slowest <= TARGET_POST_MS,
+    )
+    growth = round(posts[-1] / posts[0], 2)
+    target(
+        "posting, largest size vs smallest",
+        growth,
+        f"≤ {TARGET_POST_GROWTH} times",
+        growth <= TARGET_POST_GROWTH,
+    )
+    target(
+        "concurrent posters: errors, lost replies, tree valid",
+        [concurrent["errors"], concurrent["lost"], concurrent["tree_valid"]],
+        "[0, 0, True]",
+        concurrent["errors"] == 0 and concurrent["lost"] == 0 and concurrent["tree_valid"],
+    )
+    return verdicts
+
+
+def table(results: dict) -> str:
+    """One table of every figure, then the targets."""
+    lines = [
+        "comments │ whole thread        │ first page          │ permalink           │ "
+        "post reply  │ whole, cached",
+        "         │     ms  queries  KB │     ms  queries  KB │     ms  queries  KB │ "
+        "   ms  q    │     ms",
+        "─" * 113,
+    ]
+    for entry in results["sizes"]:
+        cells = []
+        for kind in ("whole_thread", "first_page", "permalink"):
+            p = entry["pages"][kind]
+            cells.append(f"{p['median_ms']:7.1f} {p['queries']:5d} {p['bytes'] / 1024:7.0f}")
+        post = entry["post_reply"]
+        cached = entry["pages"]["whole_thread_cached"]["median_ms"]
+        lines.append(
+            f"{entry['comments']:8,d} │ {cells[0]} │ {cells[1]} │ {cells[2]} │ "
+            f"{post['median_ms']:5.1f} {post['queries']:2d}    │ {cached:6.1f}"
+        )
+    c = results["concurrent_posting"]
+    lines += [
+        "",
+        f"concurrent posting: {c['replies']} replies from {c['clients']} clients into one thread"
+        f" of {c['thread_size_before']:,} comments: {c['seconds']:.2f} s"
+        f" ({c['replies_per_second']:.0f}/s), errors {c['errors']}, lost {c['lost']},"
+        f" tree {'valid' if c['tree_valid'] else 'BROKEN'}",
+    ]
+    for run in results["gunicorn"]:
+        lines.append(
+            f"gunicorn, {run['workers']} workers, cache {run['cache']}: {run['path']}"
+            f" ({run['comments']:,} comments, first page), {run['connections']} connections,"
+            f" {run['seconds']:.0f} s: {run['requests_per_second']:.0f} requests/s,"
+            f" p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms, errors {run['errors']}"
+        )
+    lines.append("")
+    for t in results["targets"]:
+        lines.append(
+            f"{'met   ' if t['met'] else 'MISSED'} {t['name']}: {t['value']} (target {t['limit']})"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,213 @@
+"""Run the benchmark: generate threads of each size in a throwaway database, measure, print one
+table, write JSON. ``python -m bench --help`` lists the options; README "Benchmark" explains."""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part) for part in text.split(",")})
+    except ValueError:
+        raise argparse.ArgumentTypeError("sizes are whole numbers, e.g. 100,1000,10000") from None
+    if not sizes or sizes[0] < 10:
+        raise argparse.ArgumentTypeError("each size must be at least 10 comments")
+    return sizes
+
+
+def _arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Measure article pages, permalinks and posting on generated threads.",
+    )
+    parser.add_argument("--quick", action="store_true", help="a short smoke run (fewer runs)")
+    parser.add_argument("--sizes", type=_sizes, help="thread sizes (default 100,1000,10000)")
+    parser.add_argument("--runs", type=int, help="timed runs per page after 2 warm-ups")
+    parser.add_argument("--posts", type=int, help="timed replies per thread size")
+    parser.add_argument("--load-seconds", type=float, help="length of each gunicorn run")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "bench-results" / "latest.json", help="JSON file"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print a cProfile of the largest whole thread"
+    )
+    args = parser.parse_args(argv)
+    defaults = (
+        {"sizes": [100, 1_000], "runs": 3, "posts": 5, "load_seconds": 2.0}
+        if args.quick
+        else {"sizes": [100, 1_000, 10_000], "runs": 9, "posts": 25, "load_seconds": 10.0}
+    )
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if args.runs < 1 or args.posts < 1 or args.load_seconds <= 0:
+        parser.error("--runs and --posts must be at least 1, --load-seconds more than 0")
+    return args
+
+
+def _configure_django():
+    # Measure the code, not a development setup: no debug re-reads, no manifest to collect,
+    # and the thread cache off unless a measurement turns it on.
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "forum.settings",
+            "FORUM_MODE": "development",
+            "DEBUG": "false",
+            "STATIC_MANIFEST": "false",
+            "THREAD_CACHE_SECONDS": "0",
+            # Posting is measured, not the posting limits: one account posts them all.
+            "COMMENT_RATE_PER_USER": "1000000/m",
+            "COMMENT_RATE_PER_IP": "1000000/m",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+@contextmanager
+def _throwaway_database():
+    """A new database on the server DATABASE_URL points at, dropped afterwards."""
+    from django.db import connection, connections
+
+    connection.settings_dict["TEST"]["NAME"] = f"forum_bench_{os.getpid()}"
+    original = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield connection.settings_dict
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(original, verbosity=0)
+
+
+def _database_url(db: dict) -> str:
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or ""
+    if host.startswith("/"):  # a socket folder (the embedded server)
+        return f"postgres://{user}{password}@/{db['NAME']}?host={host}"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}{password}@{host or 'localhost'}{port}/{db['NAME']}"
+
+
+def _redis_url() -> str | None:
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+def _gunicorn_runs(article, size: int, db: dict, args) -> list[dict]:
+    from bench.load import generate_load, gunicorn
+
+    workers = len(os.sched_getaffinity(0))
+    env = {"DATABASE_URL": _database_url(db), "WEB_CONCURRENCY": str(workers)}
+    redis_url = _redis_url()
+    variants = [("off", {"THREAD_CACHE_SECONDS": "0"})]
+    cached = {"THREAD_CACHE_SECONDS": "600"}
+    if redis_url:  # a prefix of its own: never serve or clobber a real site's keys
+        cached |= {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex}"}
+    variants.append(("on, " + ("Redis" if redis_url else "per-process memory"), cached))
+    runs = []
+    for label, extra in variants:
+        log = args.output.parent / "gunicorn.log"
+        with gunicorn(env={**env, **extra}, workers=workers, log=log) as base_url:
+            generate_load(base_url, article.get_absolute_url(), seconds=1, connections=2)
+            result = generate_load(
+                base_url,
+                article.get_absolute_url(),
+                seconds=args.load_seconds,
+                connections=8 if not args.quick else 4,
+            )
+        runs.append({"cache": label, "workers": workers, "comments": size, **result})
+        if redis_url and "CACHE_KEY_PREFIX" in extra:
+            _forget_redis_keys(redis_url, extra["CACHE_KEY_PREFIX"])
+    return runs
+
+
+def _forget_redis_keys(url: str, prefix: str):
+    import redis
+
+    server = redis.Redis.from_url(url)
+    for key in server.scan_iter(match=f"{prefix}:*"):
+        server.delete(key)
+
+
+def main(argv=None) -> int:
+    """Run everything; exit 1 if concurrent posting lost or broke anything."""
+    args = _arguments(argv)
+    _configure_django()
+    from bench import measure
+
+    started = time.perf_counter()
+    rng = random.Random(5)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    with _throwaway_database() as db:
+        environment = measure.environment()  # before our own work loads the machine
+        articles, generated = {}, {}
+        for size in args.sizes:
+            articles[size], generated[size] = measure.generate(size)
+            print(f"generated {size:,} comments in {generated[size]:.1f} s", file=sys.stderr)
+        pages = measure.pages(articles, runs=args.runs, warmup=2)
+        if args.profile:
+            largest = args.sizes[-1]
+            with measure.profiled():
+                measure.pages({largest: articles[largest]}, runs=1, warmup=0)
+        # Posting changes the threads, so it comes after every page was measured.
+        posting = measure.posting(articles, posts=args.posts, warmup=3, rng=rng)
+        sizes = [
+            {
+                "comments": size,
+                "threads": articles[size].comments.filter(parent=None).count(),
+                "generate_seconds": round(generated[size], 2),
+                "pages": pages[size],
+                "post_reply": posting[size],
+            }
+            for size in args.sizes
+        ]
+        # The concurrency and load runs use the 1,000-comment thread (or the nearest size).
+        load_size = min(args.sizes, key=lambda size: abs(size - 1_000))
+        load_article = articles[load_size]
+        concurrent = measure.concurrent_posting(
+            load_article, clients=8, replies=200 if not args.quick else 40
+        )
+        results = {
+            "benchmark": "forum: huge threads",
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "quick": args.quick,
+            "runs": args.runs,
+            "environment": environment,
+            "sizes": sizes,
+            "concurrent_posting": concurrent,
+            "gunicorn": _gunicorn_runs(load_article, load_size, db, args),
+        }
+    results["targets"] = report.targets(sizes, concurrent)
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(report.table(results))
+    print(
+        f"\n{results['seconds']:.0f} s (load average before: "
+        f"{environment['load_average_before']} on {environment['cpus']} CPUs);"
+        f" results in {args.output}"
+    )
+    intact = concurrent["errors"] == 0 and concurrent["lost"] == 0 and concurrent["tree_valid"]
+    return 0 if intact else 1

@@ -1,0 +1,64 @@
+"""Request-level protections that no single view should have to remember."""
+
+import logging
+from urllib.parse import unquote_to_bytes
+
+from django.core.exceptions import BadRequest
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("forum.availability")
+
+# How long a client (or a proxy) should wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
+
+
+class StrictUtf8FormsMiddleware:
+    """Refuse a form that is not valid UTF-8, with a 400 that says so.
+
+    Django turns invalid UTF-8 into U+FFFD without a word, which would store a different comment
+    than the one sent.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Django reads url-encoded forms as UTF-8 only (refusing any other charset named).
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            try:
+                unquote_to_bytes(request.body).decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadRequest("The form data is not valid UTF-8.") from None
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a friendly page, instead of a 500, while the database cannot be reached.
+
+    Connections are re-established per request (CONN_HEALTH_CHECKS), so the site recovers by
+    itself as soon as the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error(
+            "Database unavailable: %s %s answered 503 (%s: %s)",
+            request.method,
+            request.path,
+            type(exception).__name__,
+            exception,
+        )
+        # Rendered without the request: the context processors would reach for the session,
+        # which lives in the database that just failed.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -1,0 +1,155 @@
+"""The rendered-thread cache: used, and never stale after a write that goes through a service."""
+
+import dataclasses
+import os
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from articles import importing
+from articles.cache import thread_changed
+from articles.importers.records import ImportReport
+from articles.importers.text import as_source_article, parse_file
+from articles.models import Comment
+from tests.articles.test_import_command import SAMPLE
+from tests.factories import make_comment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thread_cache(settings):
+    settings.THREAD_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_anonymous_readers_share_one_rendered_page(
+    client, article, thread_cache, django_assert_num_queries
+):
+    make_comment(article, title="Cached")
+    first = client.get(article.get_absolute_url()).content
+    with django_assert_num_queries(1):  # the article; the discussion comes from the cache
+        second = client.get(article.get_absolute_url()).content
+    assert second == first
+    with django_assert_num_queries(2):  # another page or order is another copy
+        client.get(article.get_absolute_url() + "?sort=newest")
+
+
+def test_without_a_cache_lifetime_every_view_renders(
+    client, article, settings, django_assert_num_queries
+):
+    settings.THREAD_CACHE_SECONDS = 0
+    make_comment(article)
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(2):
+        client.get(article.get_absolute_url())
+
+
+def test_signed_in_readers_bypass_the_cache(
+    signed_in, article, thread_cache, django_assert_num_queries
+):
+    make_comment(article)
+    signed_in.get(article.get_absolute_url())
+    with django_assert_num_queries(4):  # session, user, article, discussion
+        signed_in.get(article.get_absolute_url())
+
+
+def test_a_reader_sees_their_own_post_and_so_does_everyone_else(
+    client, signed_in, article, thread_cache, django_capture_on_commit_callbacks
+):
+    make_comment(article, title="Before")
+    url = article.get_absolute_url()
+    assert "Before" in client.get(url).content.decode()  # now cached for anonymous readers
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            reverse("comment_create", args=[article.slug]), {"body": "x", "title": "After"}
+        )
+
+    assert "After" in signed_in.get(response["Location"]).content.decode()
+    assert "After" in client.get(url).content.decode()
+
+
+def test_a_state_change_through_a_service_reaches_the_cached_page(
+    client, article, thread_cache, django_capture_on_commit_callbacks
+):
+    comment = make_comment(article, title="Soon moderated")
+    url = article.get_absolute_url()
+    assert "Soon moderated" in client.get(url).content.decode()
+
+    # What a moderation service does: change the comment, then call thread_changed.
+    Comment.objects.filter(pk=comment.pk).update(title="Edited by a moderator")
+    assert "Soon moderated" in client.get(url).content.decode()  # the cache is really in use
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_changed(article.pk)
+
+    assert "Edited by a moderator" in client.get(url).content.decode()
+
+
+def test_nothing_is_retired_before_the_write_commits(
+    client, article, thread_cache, django_capture_on_commit_callbacks
+):
+    # Retiring early would let a reader cache the old thread under the new version.
+    url = article.get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_comment(article, title="Not committed yet")
+        assert "Not committed yet" not in client.get(url).content.decode()
+    assert len(callbacks) == 1
+
+
+def test_an_import_retires_the_cached_page(
+    client, thread_cache, django_capture_on_commit_callbacks
+):
+    parsed = parse_file(SAMPLE)
+    shorter = dataclasses.replace(parsed, comments=parsed.comments[:-1])
+    with django_capture_on_commit_callbacks(execute=True):
+        article = importing.article_store(
+            source=as_source_article(shorter), report=ImportReport(), dry_run=False
+        ).article
+    url = article.get_absolute_url() + "?page=all"
+    last = parsed.comments[-1]
+    assert last.title not in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        importing.article_store(
+            source=as_source_article(parsed), report=ImportReport(), dry_run=False
+        )
+
+    assert last.title in client.get(url).content.decode()
+
+
+def test_the_cache_works_the_same_on_redis(
+    client, article, settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    redis = pytest.importorskip("redis")
+    location = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    server = redis.Redis.from_url(location, socket_connect_timeout=1)
+    try:
+        server.ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {location}")
+    prefix = f"test-{uuid.uuid4().hex}"  # never meets another run's (or the site's) keys
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.THREAD_CACHE_SECONDS = 60
+    url = article.get_absolute_url()
+    try:
+        client.get(url)
+        with django_assert_num_queries(1):
+            client.get(url)
+        with django_capture_on_commit_callbacks(execute=True):
+            make_comment(article, title="Posted while cached in Redis")
+        assert "Posted while cached in Redis" in client.get(url).content.decode()
+    finally:
+        for key in server.scan_iter(match=f"{prefix}:*"):
+            server.delete(key)

@@ -1,0 +1,172 @@
+"""export_article, and the round trip: export, import into an empty database, same forum."""
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from articles.models import Article, Comment
+from tests.factories import make_article, make_comment, make_user
+from tests.treecheck import assert_trees_valid
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = Path(__file__).resolve().parents[2] / "articles" / "sample_data"
+
+
+def build_forum():
+    """Articles of every origin, comments in every state, deep and wide, titled and not."""
+    native = make_article(
+        title="Native article",
+        summary="Short <summary> & more",
+        body="First paragraph.\nWith a second line.\n\nSecond paragraph.",
+        topics=["Security", "Servers"],
+        byline="By a reporter",
+        source_name="Example News",
+        source_url="https://news.example.com/native",
+        published_at=datetime(2020, 2, 3, 4, 5, 6, 789000, tzinfo=UTC),
+        comments_open=False,
+    )
+    # Comments can only be posted while the article is open.
+    Article.objects.filter(pk=native.pk).update(comments_open=True)
+    alice, bob = make_user("alice"), make_user("bob")
+    root = make_comment(native, author=alice, title="Top", body="**Bold** and <tags>")
+    node = root
+    for depth in range(6):
+        node = make_comment(native, parent=node, author=bob, body=f"depth {depth + 1}")
+    make_comment(
+        native, parent=root, author=alice, title="Sibling", body="a [link](https://example.org)"
+    )
+    others = [
+        make_comment(native, author=bob, body=f"state {state}") for state in Comment.State.values
+    ]
+    for comment, state in zip(others, Comment.State.values, strict=True):
+        Comment.objects.filter(pk=comment.pk).update(state=state)
+    Article.objects.filter(pk=native.pk).update(comments_open=False)
+    call_command("import_article", str(SAMPLES / "ibm-servers-zdnet.txt"), stdout=io.StringIO())
+    call_command("import_article", str(SAMPLES / "disqus-sample.xml"), stdout=io.StringIO())
+    call_command("import_article", str(SAMPLES / "wxr-sample.xml"), stdout=io.StringIO())
+
+
+def picture(*, with_source_text):
+    """Everything a reader sees, independent of ids."""
+    articles = []
+    for article in Article.objects.order_by("slug"):
+        comments = list(Comment.objects.filter(article=article).order_by("tree_id", "lft"))
+        position = {c.pk: i for i, c in enumerate(comments)}
+        rows = [
+            (
+                c.level,
+                position.get(c.parent_id),
+                c.title,
+                c.body_html,
+                c.display_author,
+                c.created_at,
+                c.state,
+                *((c.body, c.body_format) if with_source_text else ()),
+            )
+            for c in comments
+        ]
+        fields = ("slug", "title", "summary", "body", "topics", "byline", "source_name")
+        more = ("source_url", "published_at", "comments_open")
+        articles.append(([getattr(article, f) for f in fields + more], rows))
+    return articles
+
+
+def empty_the_forum():
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM articles_comment")
+        cursor.execute("DELETE FROM articles_article")
+
+
+@pytest.mark.parametrize("fmt", ["json", "disqus", "wxr"])
+def test_export_then_import_into_an_empty_database_gives_the_same_forum(tmp_path, fmt):
+    build_forum()
+    # JSON keeps the text as written (Markdown, plain text); the XML formats carry HTML.
+    before = picture(with_source_text=fmt == "json")
+    path = tmp_path / f"export.{fmt}"
+    call_command("export_article", "--format", fmt, "-o", str(path), stderr=io.StringIO())
+    empty_the_forum()
+
+    out = io.StringIO()
+    call_command("import_article", str(path), stdout=out)
+
+    assert picture(with_source_text=fmt == "json") == before
+    assert_trees_valid()
+    # And the export is itself idempotent to import.
+    again = io.StringIO()
+    call_command("import_article", str(path), stdout=again)
+    assert "Comments: 0 new, 0 updated" in again.getvalue()
+
+
+def test_a_json_export_imports_next_to_its_originals_without_duplicates(tmp_path):
+    call_command("import_article", str(SAMPLES / "disqus-sample.xml"), stdout=io.StringIO())
+    path = tmp_path / "export.json"
+    call_command("export_article", "-o", str(path), stderr=io.StringIO())
+    out = io.StringIO()
+    call_command("import_article", str(path), stdout=out)
+    assert "Articles: 0 new, 0 updated, 2 unchanged. Comments: 0 new, 0 updated" in out.getvalue()
+
+
+def test_chosen_articles_go_to_standard_output(capsys):
+    keep = make_article(slug="keep-me")
+    make_comment(keep, body="kept")
+    make_article(slug="not-me")
+    call_command("export_article", "keep-me")
+    document = json.loads(capsys.readouterr().out)
+    assert document["format"] == "forum-archive"
+    assert [a["slug"] for a in document["articles"]] == ["keep-me"]
+    assert document["articles"][0]["comments"][0]["body"] == "kept"
+
+
+def test_xml_goes_to_standard_output_too(capsys):
+    make_article(slug="one")
+    call_command("export_article", "--format", "disqus")
+    assert "<forum:slug>one</forum:slug>" in capsys.readouterr().out
+
+
+def test_an_unknown_slug_is_an_error_and_writes_no_file(tmp_path):
+    make_article(slug="real")
+    path = tmp_path / "out.json"
+    with pytest.raises(CommandError, match="no article with the slug ghost"):
+        call_command("export_article", "real", "ghost", "-o", str(path))
+    assert not path.exists()
+
+
+def test_an_unwritable_destination_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="cannot write there"):
+        call_command("export_article", "-o", str(tmp_path / "no-such-folder" / "out.json"))
+
+
+def test_characters_xml_cannot_hold_are_left_out(tmp_path):
+    article = make_article(title="Bell\x07 title")
+    make_comment(article, body="ding\x07 dong")
+    path = tmp_path / "out.xml"
+    call_command("export_article", "--format", "wxr", "-o", str(path), stderr=io.StringIO())
+    assert b"\x07" not in path.read_bytes()
+    assert b"ding dong" in path.read_bytes()
+
+
+def test_a_thread_too_deep_for_nested_json_suggests_a_flat_format(tmp_path):
+    posts = "".join(
+        f'<post dsq:id="{n}"><message>x</message><thread dsq:id="t"/>'
+        + (f'<parent dsq:id="{n - 1}"/>' if n else "")
+        + "</post>"
+        for n in range(900)
+    )
+    source = tmp_path / "deep.xml"
+    source.write_text(
+        '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+        f'<thread dsq:id="t"><title>Deep</title></thread>{posts}</disqus>'
+    )
+    call_command("import_article", str(source), stdout=io.StringIO())
+    target = tmp_path / "deep.json"
+    with pytest.raises(CommandError, match="--format disqus"):
+        call_command("export_article", "-o", str(target))
+    assert list(tmp_path.iterdir()) == [source]
+    call_command("export_article", "--format", "disqus", "-o", str(target), stderr=io.StringIO())
+    assert target.exists()

