@@ -540,3 +540,24 @@ def test_the_cached_page_of_anonymous_readers_holds_no_one_s_own_parts(
     assert reverse("comment_report", args=[others.pk]) in reader
     assert reverse("comment_edit", args=[own.pk]) in reader and "held back" in reader
     assert f'data-comment="{held.pk}" data-state="pending"' in moderating
+
+
+@pytest.mark.parametrize("size", [10, 500])
+@pytest.mark.parametrize("who", ["anonymous", "reader", "moderator"])
+def test_permalink_query_count_stays_flat(
+    client, size, who, moderator, django_assert_max_num_queries
+):
+    article = make_article()
+    comments = make_realistic_thread(article, size)
+    with_states(comments[1::5], State.REMOVED)
+    root = max((c for c in comments if c.parent_id is None), key=lambda c: c.rght)
+    deep = max(comments, key=lambda c: c.level)
+    if who != "anonymous":
+        client.force_login(moderator if who == "moderator" else make_user(password=None))
+    signed_in = 2 if who != "anonymous" else 0  # the session and the user
+    # The comment (with what the reader may do), its ancestors, its replies, and the number of
+    # the article's page that holds it (none past the depth cap: its parent's page holds it).
+    for comment in (root, deep):
+        with django_assert_max_num_queries(signed_in + 4):
+            response = client.get(reverse("comment_detail", args=[comment.pk]))
+        page_tree(response.content.decode())
