@@ -176,6 +176,13 @@ class Comment(MPTTModel):
                 condition=models.Q(parent=None),
                 name="comment_article_roots_idx",
             ),
+            # The few comments readers do not see: what is visible is counted as everything
+            # (from lft/rght) minus these.
+            models.Index(
+                fields=["article", "tree_id"],
+                condition=~models.Q(state="visible"),
+                name="comment_not_visible_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -13,11 +13,13 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Field,
     Func,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -44,8 +46,9 @@ THREAD_SORTS = {
 }
 DEFAULT_SORT = "oldest"
 
-VISIBLE = Comment.State.VISIBLE
-PENDING = Comment.State.PENDING
+# Plain strings, as the thread's rows hold them: cheaper to compare than the enum members.
+VISIBLE = Comment.State.VISIBLE.value
+PENDING = Comment.State.PENDING.value
 
 # What readers see in place of a comment that is not shown but still has replies shown; what
 # moderators see above such a comment's text.
@@ -257,7 +260,7 @@ def _thread_values(queryset, *extra: str):
 
 def _for_viewer(
     comments: list[ThreadComment],
-    viewer: "Viewer",
+    viewer: Viewer,
     *,
     base_level: int,
     is_open: bool,
@@ -271,26 +274,31 @@ def _for_viewer(
     # _mark_closers needs.
     cap_level = base_level + settings.THREAD_MAX_DEPTH - 1
     may_edit = is_open and viewer.sanction is None
+    user_id, may_moderate = viewer.user_id, viewer.may_moderate
     shown_below: dict[int | None, int] = {}  # comment id -> replies shown below it
     kept: list[ThreadComment] = []
     for c in reversed(comments):
-        own = c.author_id is not None and c.author_id == viewer.user_id
-        shown = c.state == VISIBLE or viewer.may_moderate or (own and c.state == PENDING)
+        state = c.state
+        own = user_id is not None and c.author_id == user_id
         beyond_cap = c.level == cap_level and c.rght - c.lft > 1
-        if not (shown or beyond_cap or c.pk in shown_below or c.pk == keep):
-            continue
-        c.replies = (c.rght - c.lft - 1) // 2 if beyond_cap else shown_below.get(c.pk, 0)
-        shown_below[c.parent_id] = shown_below.get(c.parent_id, 0) + c.replies + shown
-        c.shown, c.own = shown, own
-        c.label = "" if c.state == VISIBLE or c.awaiting_review else TOMBSTONES[c.state]
-        if shown:
-            writable = own and c.state in (VISIBLE, PENDING)
-            c.deletable = writable
-            c.editable = writable and may_edit and c.recent
-        else:
-            # Nothing of a tombstone's text reaches the renderer.
-            c.title = c.body_html = c.author = ""
-            c.import_key = c.author_id = None
+        shown = True
+        if state != VISIBLE:
+            shown = may_moderate or (own and state == PENDING)
+            if not (shown or beyond_cap or c.pk in shown_below or c.pk == keep):
+                continue
+            c.label = "" if own and state == PENDING else TOMBSTONES[state]
+            if not shown:
+                # Nothing of a tombstone's text reaches the renderer.
+                c.shown = False
+                c.title = c.body_html = c.author = ""
+                c.import_key = c.author_id = None
+        replies = (c.rght - c.lft - 1) // 2 if beyond_cap else shown_below.get(c.pk, 0)
+        c.replies = replies
+        shown_below[c.parent_id] = shown_below.get(c.parent_id, 0) + replies + shown
+        if own and shown:
+            c.own = True
+            c.deletable = state in (VISIBLE, PENDING)
+            c.editable = c.deletable and may_edit and c.recent
         kept.append(c)
     kept.reverse()
     return kept
@@ -318,6 +326,12 @@ def thread_sort(value: str | None) -> str:
     return value if value in THREAD_SORTS else DEFAULT_SORT
 
 
+def _as_sent(expression):
+    # Read as PostgreSQL sends it: with an integer output field, Django calls int() on the
+    # value of every row, 10,000 calls on a big page for a figure that is the same on each.
+    return ExpressionWrapper(expression, output_field=Field())
+
+
 def _count(queryset) -> Subquery:
     # COUNT(*) of ``queryset`` as a scalar subquery, to fold into another query.
     return Coalesce(
@@ -332,31 +346,58 @@ def _count(queryset) -> Subquery:
     )
 
 
-def _visible_in_thread():
-    # The visible comments of the thread of the outer query's row (tree ids are unique).
-    return _count(Comment.objects.filter(tree_id=OuterRef("tree_id"), state=VISIBLE))
+def _not_visible(article_id: int):
+    # Few comments are moderated: a partial index (comment_not_visible_idx) holds just those, so
+    # counting what readers see is counting everything (from lft/rght) minus these.
+    return Comment.objects.filter(article_id=article_id).exclude(state=VISIBLE)
 
 
-def _shown_threads(article_id: int, viewer: "Viewer"):
-    """The article's top-level comments whose thread shows this viewer anything: one visible
-    comment, or one of the viewer's own pending ones; moderators see every thread."""
-    roots = Comment.objects.filter(article_id=article_id, parent=None)
+def _visible_in_thread(article_id: int):
+    # The visible comments of the thread whose top-level comment is the outer query's row.
+    size = (F("rght") - F("lft") + 1) / 2
+    return size - _count(_not_visible(article_id).filter(tree_id=OuterRef("tree_id")))
+
+
+def _visible_total(article_id: int):
+    # The article's visible comments: its threads' sizes, from the top-level comments, minus
+    # the moderated ones.
+    sizes = (
+        Comment.objects.filter(article_id=article_id, parent=None)
+        .order_by()
+        .annotate(_one=Value(1))
+        .values("_one")
+        .annotate(n=Sum((F("rght") - F("lft") + 1) / 2))
+        .values("n")
+    )
+    return Coalesce(Subquery(sizes), 0) - _count(_not_visible(article_id))
+
+
+def _thread_shown(viewer: Viewer) -> Q | None:
+    """On a top-level comment: whether its thread shows this viewer anything (one visible
+    comment, or one of the viewer's own pending ones); None for moderators, who see all."""
     if viewer.may_moderate:
-        return roots
+        return None
     in_thread = Comment.objects.filter(tree_id=OuterRef("tree_id"))
     # The first test spares the subquery for the common case, a visible top-level comment.
     shown = Q(state=VISIBLE) | Exists(in_thread.filter(state=VISIBLE))
     if viewer.user_id is not None:
         shown |= Exists(in_thread.filter(state=PENDING, author_id=viewer.user_id))
-    return roots.filter(shown)
+    return shown
 
 
-def _in_order(roots, sort: str):
+def _shown_threads(article_id: int, viewer: Viewer):
+    """The article's top-level comments whose thread shows this viewer anything."""
+    roots = Comment.objects.filter(article_id=article_id, parent=None)
+    shown = _thread_shown(viewer)
+    return roots if shown is None else roots.filter(shown)
+
+
+def _in_order(roots, sort: str, article_id: int):
     if sort == "oldest":
         return roots.order_by("tree_id")
     if sort == "newest":
         return roots.order_by("-tree_id")
-    return roots.annotate(visible=_visible_in_thread()).order_by("-visible", "tree_id")
+    return roots.annotate(visible=_visible_in_thread(article_id)).order_by("-visible", "tree_id")
 
 
 def thread_page(
@@ -370,48 +411,57 @@ def thread_page(
     each with its replies down to the depth cap, as ``viewer`` may see them.
 
     One query whatever the thread's size or how much of it was moderated: the comments of the
-    page's threads in tree order, the page's threads chosen by a subquery, the article's totals
+    page's threads in tree order (the page's threads chosen by a subquery), the article's totals
     alongside. Tombstones and dropped comments are then worked out in Python.
     """
     threads = _shown_threads(article.pk, viewer)
-    page_roots = _in_order(threads, sort).values("tree_id")
+    figures = {"threads": _count(threads), "total": _visible_total(article.pk)}
+    if sort == "replies":
+        # Only top-level rows need it, to put the page's threads in order.
+        figures["thread_visible"] = Case(When(parent=None, then=_visible_in_thread(article.pk)))
+    queryset = Comment.objects.filter(_shown_levels(0), article_id=article.pk).annotate(
+        **{name: _as_sent(figure) for name, figure in figures.items()}
+    )
+    extra = list(figures)
     first = 0
     if number is not None:
         first = (number - 1) * settings.THREAD_PAGE_SIZE
-        page_roots = page_roots[first : first + settings.THREAD_PAGE_SIZE]
-    queryset = Comment.objects.filter(
-        _shown_levels(0), article_id=article.pk, tree_id__in=page_roots
-    ).annotate(
-        threads=_count(threads),
-        total=_count(Comment.objects.filter(article_id=article.pk, state=VISIBLE)),
-    )
-    extra = ["threads", "total"]
-    if sort == "replies":
-        # Only top-level rows need it, to put the page's threads in order.
-        queryset = queryset.annotate(
-            thread_visible=Case(When(parent=None, then=_visible_in_thread()), default=None)
+        page_roots = _in_order(threads, sort, article.pk).values("tree_id")
+        queryset = queryset.filter(
+            tree_id__in=page_roots[first : first + settings.THREAD_PAGE_SIZE]
         )
-        extra.append("thread_visible")
+    elif (shown := _thread_shown(viewer)) is not None:
+        # Every thread: rather than a subquery picking them (PostgreSQL then sorts the whole
+        # discussion), each top-level row says whether its thread is shown.
+        queryset = queryset.annotate(
+            thread_shown=Case(When(parent=None, then=ExpressionWrapper(shown, BooleanField())))
+        )
+        extra.append("thread_shown")
     rows = list(_thread_values(queryset, *extra))
     size = len(_THREAD_COLUMNS)
     comments = [ThreadComment(*row[:size]) for row in rows]
-    if sort != "oldest":
-        # The rows come in tree id order; the page's threads go in the order they were picked.
+    if sort != "oldest" or "thread_shown" in extra:
+        # Regroup the threads (the rows come in tree id order), leaving out those not shown.
         by_tree = defaultdict(list)
-        visible = {}  # tree id -> its visible comments
+        roots = {}  # tree id -> its top-level row
         for comment, row in zip(comments, rows, strict=True):
             by_tree[comment.tree_id].append(comment)
             if comment.parent_id is None:
-                visible[comment.tree_id] = row[-1]
+                roots[comment.tree_id] = row
+        order = list(by_tree)
+        if "thread_shown" in extra:
+            shown_at = size + extra.index("thread_shown")
+            order = [tree_id for tree_id in order if roots[tree_id][shown_at]]
         if sort == "newest":
-            order = sorted(by_tree, reverse=True)
-        else:
-            order = sorted(by_tree, key=lambda tree_id: (-visible[tree_id], tree_id))
+            order.reverse()
+        elif sort == "replies":
+            visible_at = size + extra.index("thread_visible")
+            order.sort(key=lambda tree_id: (-roots[tree_id][visible_at], tree_id))
         comments = [comment for tree_id in order for comment in by_tree[tree_id]]
     thread_count = len({comment.tree_id for comment in comments})
     comments = _for_viewer(comments, viewer, base_level=0, is_open=article.comments_open)
     _mark_closers(comments, base_level=0)
-    threads_total, total = (rows[0][size], rows[0][size + 1]) if rows else (0, 0)
+    threads_total, total = rows[0][size : size + 2] if rows else (0, 0)
     return ThreadPage(
         comments=comments,
         sort=sort,
@@ -434,8 +484,8 @@ def thread_page_number(
     elif sort == "newest":
         before = Q(tree_id__gt=comment.tree_id)
     else:
-        roots = roots.annotate(visible=_visible_in_thread())
-        own = _count(Comment.objects.filter(tree_id=comment.tree_id, state=VISIBLE))
+        roots = roots.annotate(visible=_visible_in_thread(comment.article_id))
+        own = Subquery(roots.filter(tree_id=comment.tree_id).values("visible")[:1])
         before = Q(visible__gt=own) | Q(visible=own, tree_id__lt=comment.tree_id)
     return roots.filter(before).count() // settings.THREAD_PAGE_SIZE + 1
 

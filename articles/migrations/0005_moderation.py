@@ -129,5 +129,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('ends_at__isnull', True), ('kind', 'ban')), models.Q(('ends_at__isnull', False), ('kind', 'suspension')), _connector='OR'), name='sanction_end_matches_kind')],
             },
         ),
+        migrations.AddIndex(
+            model_name='comment',
+            index=models.Index(condition=models.Q(('state', 'visible'), _negated=True), fields=['article', 'tree_id'], name='comment_not_visible_idx'),
+        ),
         migrations.RunPython(create_moderators_group, remove_moderators_group),
     ]

@@ -36,8 +36,8 @@ def test_parts_are_reread_while_developing(article, settings, tmp_path, monkeypa
     make_comment(article)
     original = thread_html.PARTS_FILE.read_text()
     edited = tmp_path / "parts.html"
-    edited.write_text(original.replace('<li class="comment{css}"', '<li class="comment{css} new"'))
+    edited.write_text(original.replace('<li class="comment"', '<li class="comment edited"'))
     monkeypatch.setattr(thread_html, "PARTS_FILE", edited)
-    assert 'class="comment new"' in thread_html.render_thread(
+    assert 'class="comment edited"' in thread_html.render_thread(
         selectors.thread_page(article).comments
     )
