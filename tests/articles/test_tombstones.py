@@ -204,6 +204,8 @@ def test_the_author_sees_their_own_pending_comment_with_a_notice(client, article
     assert "awaits review by a moderator" in own_view and "mine" in own_view
     assert page_tree(own_view) == {root.pk: None, pending.pk: root.pk}
     assert "[awaiting review]" not in own_view
+    assert reverse("comment_reply", args=[pending.pk]) not in own_view  # nobody replies to it
+    assert reverse("comment_reply", args=[root.pk]) in own_view
 
     client.force_login(make_user())
     other_view = article_html(client, article)
@@ -222,6 +224,10 @@ def test_a_moderator_sees_every_comment_with_its_state_and_tools(client, article
     assert page_tree(html) == {root.pk: None, removed.pk: root.pk, pending.pk: None}
     assert "[removed by a moderator]" in html and "removed text" in html
     assert "[awaiting review]" in html and "pending text" in html
+    assert html.count('class="comment moderated"') == 2
+    for held in (removed, pending):
+        assert reverse("comment_reply", args=[held.pk]) not in html
+    assert reverse("comment_reply", args=[root.pk]) in html
     # One "Moderate" link per comment, carrying what the form needs; without JavaScript it
     # opens the comment in the admin. The form itself is on the page once.
     admin_url = reverse("admin:articles_comment_change", args=[root.pk])
