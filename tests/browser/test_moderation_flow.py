@@ -28,8 +28,8 @@ def test_moderator_hides_a_comment_in_the_page_then_restores_it_from_the_admin(
     make_moderator(username="modbrowser")
     log_in(page, "modbrowser")
 
-    # Hide it with the in-page tools.
-    page.goto(article.get_absolute_url())
+    # Hide it with the in-page tools, reading the discussion newest first.
+    page.goto(article.get_absolute_url() + "?sort=newest")
     page.locator(f"#comment-{rude.pk} > details > .mod-tools .mod-open").click()
     tools = page.locator(f"#comment-{rude.pk} > details > form.mod-form")
     expect(tools.get_by_role("button")).to_have_text(
@@ -42,6 +42,7 @@ def test_moderator_hides_a_comment_in_the_page_then_restores_it_from_the_admin(
     tools.get_by_role("button", name="Hide", exact=True).click()
 
     expect(page.locator(".messages")).to_contain_text("Comment hidden.")
+    assert page.url.endswith(f"?sort=newest#comment-{rude.pk}")  # back where the moderator was
     label = page.locator(f"#comment-{rude.pk} > details > summary .tombstone-label")
     expect(label).to_have_text("[hidden by a moderator]")
     nested = page.locator(f"#comment-{rude.pk} > details > ol.replies > #comment-{reply.pk}")
