@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from articles.accounts import login_rate_limited
+from articles.models import CommentReport
 
 # Far beyond any passphrase, and far below what would make hashing a denial of service.
 PASSWORD_MAX_LENGTH = 1024
@@ -13,7 +14,26 @@ PASSWORD_MAX_LENGTH = 1024
 _ID_MAX = 2**63 - 1
 
 
-class CommentForm(forms.Form):
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by CSS) but form-filling bots fill in: refuse those."""
+
+    website = forms.CharField(
+        required=False,
+        max_length=200,
+        label="",
+        widget=forms.TextInput(
+            attrs={"class": "hp", "tabindex": "-1", "autocomplete": "off", "aria-hidden": "true"}
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError("This form could not be accepted. Please try again.")
+        return cleaned
+
+
+class CommentForm(HoneypotMixin, forms.Form):
     """A new comment or reply; the parent, when there is one, travels in a hidden field."""
 
     parent = forms.IntegerField(
@@ -46,7 +66,7 @@ def _limit_passwords(form):
             field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(HoneypotMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
 
@@ -78,3 +98,39 @@ class LoginForm(_RateLimitedLogin, AuthenticationForm):
 
 class AdminLoginForm(_RateLimitedLogin, AdminAuthenticationForm):
     """The admin's login form, under the same limits."""
+
+
+class CommentEditForm(CommentForm):
+    """An author's edit of their own comment: its title and text only."""
+
+    parent = None
+    website = None
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=CommentReport.Reason.choices, widget=forms.RadioSelect, label="Why?"
+    )
+    text = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Details (needed for “Other”)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SuspendForm(forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=3650, initial=7, label="Days")
+    reason = forms.CharField(max_length=500, label="Reason (shown to the user)")
+
+
+class BanForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Reason (shown to the user)")
+    hide_comments = forms.BooleanField(required=False, label="Also hide all their comments")
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=500, label="Reason")
+    restore_comments = forms.BooleanField(
+        required=False, initial=True, label="Bring back the comments a ban hid"
+    )

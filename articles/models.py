@@ -11,7 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import connection, models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
@@ -156,6 +156,8 @@ class Comment(MPTTModel):
     # re-importing the same source changes nothing.
     # NULL, not "", for posted comments: the unique constraint must not pair them up.
     import_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    # Set when its author last edited it; the earlier versions are CommentRevision rows.
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommentManager()
 
@@ -174,12 +176,20 @@ class Comment(MPTTModel):
                 condition=models.Q(parent=None),
                 name="comment_article_roots_idx",
             ),
+            # The few comments readers do not see: what is visible is counted as everything
+            # (from lft/rght) minus these.
+            models.Index(
+                fields=["article", "tree_id"],
+                condition=~models.Q(state="visible"),
+                name="comment_not_visible_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "import_key"], name="comment_unique_import_key"
             ),
         ]
+        permissions = [("moderate_comment", "Can moderate comments, users and threads")]
 
     def __str__(self):
         return self.title or self.body[:60]
@@ -194,6 +204,10 @@ class Comment(MPTTModel):
         return self.author_name or "Anonymous"
 
     @property
+    def is_visible(self):
+        return self.state == self.State.VISIBLE
+
+    @property
     def origin(self):
         """The name of the archive an imported comment came from ("Disqus"), or ""."""
         return origin_name(self.import_key)
@@ -202,6 +216,210 @@ class Comment(MPTTModel):
     def reply_count(self):
         """Descendants in this subtree, read from lft/rght without a query."""
         return (self.rght - self.lft - 1) // 2
+
+
+class CommentRevision(models.Model):
+    """A comment's text as it was before one of its author's edits, kept for moderators."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="revisions")
+    title = models.CharField(max_length=settings.COMMENT_TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField()
+    body_html = models.TextField()
+    # When this version was written (posted, or an earlier edit) and when an edit replaced it.
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["comment", "-replaced_at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"Version of comment {self.comment_id} written {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class CommentReport(models.Model):
+    """A reader's report of a comment; open until a moderator decides on the comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse or harassment"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        OTHER = "other", "Other"
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comment_reports"
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader")
+        ]
+        indexes = [
+            models.Index(
+                fields=["comment"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="report_open_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class UserSanctionQuerySet(models.QuerySet):
+    def active(self, at=None):
+        at = at or timezone.now()
+        return self.filter(lifted_at__isnull=True, starts_at__lte=at).filter(
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at)
+        )
+
+    def in_force_for(self, user_id):
+        """The user's active sanctions, the one to tell them about first: a ban ("ban" sorts
+        before "suspension"), else the suspension that lasts longest.
+        """
+        return self.active().filter(user=user_id).order_by("kind", "-ends_at")
+
+
+class UserSanction(models.Model):
+    """A suspension (until ``ends_at``) or a ban (no end): the user cannot post, edit or report."""
+
+    class Kind(models.TextChoices):
+        SUSPENSION = "suspension", "Suspension"
+        BAN = "ban", "Ban"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sanctions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.TextField()
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The comments a ban hid, {id: state before}, so lifting it brings back exactly those.
+    hidden_comments = models.JSONField(default=dict, blank=True)
+
+    objects = UserSanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="ban", ends_at__isnull=True)
+                | models.Q(kind="suspension", ends_at__isnull=False),
+                name="sanction_end_matches_kind",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of user {self.user_id}"
+
+    @property
+    def is_active(self):
+        now = timezone.now()
+        return (
+            self.lifted_at is None
+            and self.starts_at <= now
+            and (self.ends_at is None or self.ends_at > now)
+        )
+
+    @property
+    def message(self):
+        """What the sanctioned user is told when they try to write."""
+        if self.kind == self.Kind.BAN:
+            return f"Your account is banned: {self.reason}"
+        until = dateformat.format(timezone.localtime(self.ends_at), "j M Y, H:i T")
+        return f"Your account is suspended until {until}: {self.reason}"
+
+
+class AuditLogEntry(models.Model):
+    """One moderator action, or an automatic hold: who did what, to what, why and when.
+
+    Rows are only ever added: the admin offers no add, change or delete, and a saved row refuses
+    to be saved again or deleted.
+    """
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approve comment"
+        HIDE = "hide", "Hide comment"
+        REMOVE = "remove", "Remove comment"
+        RESTORE = "restore", "Restore comment"
+        HIDE_BRANCH = "hide_branch", "Hide branch"
+        RESTORE_BRANCH = "restore_branch", "Restore branch"
+        DELETE = "delete", "Author deleted comment"
+        HOLD = "hold", "Hold comment for review"
+        AUTO_HIDE = "auto_hide", "Hide comment after reports"
+        LOCK = "lock", "Lock thread"
+        UNLOCK = "unlock", "Unlock thread"
+        SUSPEND = "suspend", "Suspend user"
+        BAN = "ban", "Ban user"
+        LIFT = "lift", "Lift suspension or ban"
+
+    # NULL: the site itself acted (a watched word, a new account, enough reports).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view",)
+        verbose_name_plural = "audit log entries"
+
+    def __str__(self):
+        return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit log entries cannot be deleted.")
 
 
 class AccountSession(AbstractBaseSession):

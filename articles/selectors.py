@@ -2,13 +2,40 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import CharField, Count, F, Func, Q, Subquery, Sum, Value, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Field,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from articles.models import Article, Comment, origin_name
+from articles.antiabuse import active_sanction
+from articles.models import (
+    Article,
+    AuditLogEntry,
+    Comment,
+    CommentReport,
+    UserSanction,
+    origin_name,
+)
+from articles.permissions import can_moderate, may_moderate_expression
 
 # How top-level threads can be ordered (the ``sort`` parameter of an article page). Tree ids come
 # from a sequence, so they give the order threads were started in.
@@ -18,17 +45,86 @@ THREAD_SORTS = {
     "replies": "Most replies",
 }
 DEFAULT_SORT = "oldest"
-_ROOT_ORDER = {
-    "oldest": ("tree_id",),
-    "newest": ("-tree_id",),
-    "replies": ("-size", "tree_id"),
+
+# Plain strings, as the thread's rows hold them: cheaper to compare than the enum members.
+VISIBLE = Comment.State.VISIBLE.value
+PENDING = Comment.State.PENDING.value
+
+# What readers see in place of a comment that is not shown but still has replies shown; what
+# moderators see above such a comment's text.
+TOMBSTONES = {
+    Comment.State.PENDING: "[awaiting review]",
+    Comment.State.HIDDEN: "[hidden by a moderator]",
+    Comment.State.REMOVED: "[removed by a moderator]",
+    Comment.State.DELETED: "[deleted by its author]",
 }
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who reads a page: decides which comments show, and which tools the page offers."""
+
+    user_id: int | None = None
+    may_moderate: bool = False
+    # The suspension or ban that stops this user writing, if any.
+    sanction: UserSanction | None = None
+
+
+ANONYMOUS = Viewer()
+
+
+def viewer_for(user) -> Viewer:
+    """The Viewer for ``user``, in its own queries (pages that fold them in use viewer_from)."""
+    if not user.is_authenticated:
+        return ANONYMOUS
+    return Viewer(user.pk, can_moderate(user), active_sanction(user))
+
+
+def for_viewer(queryset, user):
+    """``queryset`` (articles or comments) annotated with what ``user`` may do, so that a page
+    needs no queries of its own for it: ``viewer_may_moderate`` and the active sanction's fields.
+    Read them back with :func:`viewer_from`.
+    """
+    if not user.is_authenticated:
+        return queryset
+    sanction = UserSanction.objects.in_force_for(user.pk)
+    return queryset.annotate(
+        viewer_may_moderate=may_moderate_expression(user),
+        viewer_sanction_kind=Subquery(sanction.values("kind")[:1]),
+        viewer_sanction_ends_at=Subquery(sanction.values("ends_at")[:1]),
+        viewer_sanction_reason=Subquery(sanction.values("reason")[:1]),
+    )
+
+
+def articles_for_viewer(user):
+    """Articles annotated for ``user`` by :func:`for_viewer` (the article page)."""
+    return for_viewer(Article.objects.all(), user)
+
+
+def viewer_from(obj, user) -> Viewer:
+    """The Viewer for ``user`` from an object fetched through :func:`for_viewer`."""
+    if not user.is_authenticated:
+        return ANONYMOUS
+    sanction = None
+    if obj.viewer_sanction_kind:
+        sanction = UserSanction(
+            user_id=user.pk,
+            kind=obj.viewer_sanction_kind,
+            ends_at=obj.viewer_sanction_ends_at,
+            reason=obj.viewer_sanction_reason,
+        )
+    return Viewer(user.pk, obj.viewer_may_moderate, sanction)
 
 
 @dataclass(slots=True)
 class ThreadComment:
     """A comment as a thread shows it: plain values rather than a model instance (a page may
-    hold 10,000 of them), and its place in the nesting."""
+    hold 10,000 of them), and its place in the nesting.
+
+    The last fields are set for one viewer by the selector: a comment the viewer may not read is
+    a tombstone (``shown`` False, its title, author and text blanked) when something below it is
+    shown, and is left out of the thread otherwise.
+    """
 
     pk: int
     title: str
@@ -41,9 +137,20 @@ class ThreadComment:
     lft: int
     rght: int
     level: int
+    parent_id: int | None
+    author_id: int | None
+    state: str
+    edited: bool
+    recent: bool  # posted less than COMMENT_EDIT_WINDOW_MINUTES ago
     opens: bool = False  # its replies follow, inside its element
     closers: int = 0  # reply lists that close after it
     continues: bool = False  # it has replies deeper than the depth cap: link to its own page
+    replies: int = 0  # replies shown below it, and all of those past the depth cap
+    shown: bool = True  # its text is shown; False: a tombstone
+    label: str = ""  # a tombstone's text, or (for moderators) the state of a hidden comment
+    own: bool = False  # written by the viewer
+    editable: bool = False  # the viewer may edit it now
+    deletable: bool = False  # the viewer may delete it
 
     @property
     def origin(self) -> str:
@@ -51,9 +158,13 @@ class ThreadComment:
         return origin_name(self.import_key)
 
     @property
-    def reply_count(self) -> int:
-        """Descendants in this subtree, read from lft/rght without a query."""
-        return (self.rght - self.lft - 1) // 2
+    def awaiting_review(self) -> bool:
+        return self.own and self.state == PENDING
+
+    @property
+    def has_replies(self) -> bool:
+        """Whether it has replies at all (whatever their state), from lft/rght."""
+        return self.rght - self.lft > 1
 
 
 @dataclass
@@ -68,12 +179,17 @@ class Thread:
 
 @dataclass
 class ThreadPage(Thread):
-    """Some of an article's top-level threads, each whole down to the depth cap."""
+    """Some of an article's top-level threads, each whole down to the depth cap.
+
+    Counts are of what readers see: ``threads`` counts the threads with at least one visible
+    comment (and, for a signed-in reader, their own pending ones; for a moderator, every
+    thread), ``total`` the article's visible comments.
+    """
 
     sort: str
     number: int | None  # None: every thread on one page
-    threads: int  # top-level threads of the article
-    total: int  # comments of the article
+    threads: int  # top-level threads of the article shown to this viewer
+    total: int  # visible comments of the article
     first_thread: int  # position of the page's first thread, from 1
     thread_count: int  # threads on this page
 
@@ -101,9 +217,31 @@ def _timestamp_text(field: str, zone: str, pattern: str) -> Func:
     )
 
 
-def _thread_rows(queryset) -> list[ThreadComment]:
-    """``queryset``'s comments as ThreadComments, in (tree_id, lft) order, from one query."""
-    rows = (
+_THREAD_COLUMNS = (
+    "id",
+    "title",
+    "body_html",
+    "author_display",
+    "created_iso",
+    "created_display",
+    "import_key",
+    "tree_id",
+    "lft",
+    "rght",
+    "level",
+    "parent_id",
+    "author_id",
+    "state",
+    "edited",
+    "recent",
+)
+
+
+def _thread_values(queryset, *extra: str):
+    """``queryset``'s comments as value tuples for ThreadComment (then ``extra`` columns), in
+    (tree_id, lft) order."""
+    edit_since = timezone.now() - timedelta(minutes=settings.COMMENT_EDIT_WINDOW_MINUTES)
+    return (
         queryset.annotate(
             author_display=Coalesce(
                 "author__username", NullIf("author_name", Value("")), Value("Anonymous")
@@ -112,23 +250,58 @@ def _thread_rows(queryset) -> list[ThreadComment]:
             created_display=_timestamp_text(
                 "created_at", timezone.get_current_timezone_name(), "FMDD Mon YYYY, HH24:MI"
             ),
+            edited=ExpressionWrapper(Q(edited_at__isnull=False), output_field=BooleanField()),
+            recent=ExpressionWrapper(Q(created_at__gt=edit_since), output_field=BooleanField()),
         )
         .order_by("tree_id", "lft")
-        .values_list(
-            "id",
-            "title",
-            "body_html",
-            "author_display",
-            "created_iso",
-            "created_display",
-            "import_key",
-            "tree_id",
-            "lft",
-            "rght",
-            "level",
-        )
+        .values_list(*_THREAD_COLUMNS, *extra)
     )
-    return [ThreadComment(*row) for row in rows]
+
+
+def _for_viewer(
+    comments: list[ThreadComment],
+    viewer: Viewer,
+    *,
+    base_level: int,
+    is_open: bool,
+    keep: int | None = None,
+) -> list[ThreadComment]:
+    # One reverse pass over the (tree_id, lft) order sees every reply before its parent, so a
+    # comment the viewer may not read is kept, as a tombstone, exactly when something below it
+    # is kept. Below the depth cap nothing was read: a comment there with replies is kept in case
+    # one of them is shown (its "continue" link leads to them). ``keep`` is kept whatever (a
+    # permalink's own comment). The result is still a pre-order walk of whole subtrees, which
+    # _mark_closers needs.
+    cap_level = base_level + settings.THREAD_MAX_DEPTH - 1
+    may_edit = is_open and viewer.sanction is None
+    user_id, may_moderate = viewer.user_id, viewer.may_moderate
+    shown_below: dict[int | None, int] = {}  # comment id -> replies shown below it
+    kept: list[ThreadComment] = []
+    for c in reversed(comments):
+        state = c.state
+        own = user_id is not None and c.author_id == user_id
+        beyond_cap = c.level == cap_level and c.rght - c.lft > 1
+        shown = True
+        if state != VISIBLE:
+            shown = may_moderate or (own and state == PENDING)
+            if not (shown or beyond_cap or c.pk in shown_below or c.pk == keep):
+                continue
+            c.label = "" if own and state == PENDING else TOMBSTONES[state]
+            if not shown:
+                # Nothing of a tombstone's text reaches the renderer.
+                c.shown = False
+                c.title = c.body_html = c.author = ""
+                c.import_key = c.author_id = None
+        replies = (c.rght - c.lft - 1) // 2 if beyond_cap else shown_below.get(c.pk, 0)
+        c.replies = replies
+        shown_below[c.parent_id] = shown_below.get(c.parent_id, 0) + replies + shown
+        if own and shown:
+            c.own = True
+            c.deletable = state in (VISIBLE, PENDING)
+            c.editable = c.deletable and may_edit and c.recent
+        kept.append(c)
+    kept.reverse()
+    return kept
 
 
 def _mark_closers(comments: list[ThreadComment], base_level: int) -> None:
@@ -136,7 +309,8 @@ def _mark_closers(comments: list[ThreadComment], base_level: int) -> None:
     # a comment followed by a deeper one opens a reply list; otherwise it closes as many open
     # reply lists as the next comment climbs back up.
     last_shown_level = base_level + settings.THREAD_MAX_DEPTH - 1
-    for current, following in zip(comments, [*comments[1:], None], strict=True):
+    following_comments = [*comments[1:], None] if comments else []
+    for current, following in zip(comments, following_comments, strict=True):
         next_level = base_level if following is None else following.level
         current.opens = next_level > current.level
         current.closers = 0 if current.opens else current.level - next_level
@@ -152,69 +326,167 @@ def thread_sort(value: str | None) -> str:
     return value if value in THREAD_SORTS else DEFAULT_SORT
 
 
-def _roots(article_id: int):
-    return Comment.objects.filter(article_id=article_id, parent=None)
+def _as_sent(expression):
+    # Read as PostgreSQL sends it: with an integer output field, Django calls int() on the
+    # value of every row, 10,000 calls on a big page for a figure that is the same on each.
+    return ExpressionWrapper(expression, output_field=Field())
 
 
-def _with_size(roots):
-    return roots.annotate(size=F("rght") - F("lft"))
+def _count(queryset) -> Subquery:
+    # COUNT(*) of ``queryset`` as a scalar subquery, to fold into another query.
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .annotate(_one=Value(1))
+            .values("_one")
+            .annotate(n=Count("*"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def _not_visible(article_id: int):
+    # Few comments are moderated: a partial index (comment_not_visible_idx) holds just those, so
+    # counting what readers see is counting everything (from lft/rght) minus these.
+    return Comment.objects.filter(article_id=article_id).exclude(state=VISIBLE)
+
+
+def _visible_in_thread(article_id: int):
+    # The visible comments of the thread whose top-level comment is the outer query's row.
+    size = (F("rght") - F("lft") + 1) / 2
+    return size - _count(_not_visible(article_id).filter(tree_id=OuterRef("tree_id")))
+
+
+def _visible_total(article_id: int):
+    # The article's visible comments: its threads' sizes, from the top-level comments, minus
+    # the moderated ones.
+    sizes = (
+        Comment.objects.filter(article_id=article_id, parent=None)
+        .order_by()
+        .annotate(_one=Value(1))
+        .values("_one")
+        .annotate(n=Sum((F("rght") - F("lft") + 1) / 2))
+        .values("n")
+    )
+    return Coalesce(Subquery(sizes), 0) - _count(_not_visible(article_id))
+
+
+def _thread_shown(viewer: Viewer) -> Q | None:
+    """On a top-level comment: whether its thread shows this viewer anything (one visible
+    comment, or one of the viewer's own pending ones); None for moderators, who see all."""
+    if viewer.may_moderate:
+        return None
+    in_thread = Comment.objects.filter(tree_id=OuterRef("tree_id"))
+    # The first test spares the subquery for the common case, a visible top-level comment.
+    shown = Q(state=VISIBLE) | Exists(in_thread.filter(state=VISIBLE))
+    if viewer.user_id is not None:
+        shown |= Exists(in_thread.filter(state=PENDING, author_id=viewer.user_id))
+    return shown
+
+
+def _shown_threads(article_id: int, viewer: Viewer):
+    """The article's top-level comments whose thread shows this viewer anything."""
+    roots = Comment.objects.filter(article_id=article_id, parent=None)
+    shown = _thread_shown(viewer)
+    return roots if shown is None else roots.filter(shown)
+
+
+def _in_order(roots, sort: str, article_id: int):
+    if sort == "oldest":
+        return roots.order_by("tree_id")
+    if sort == "newest":
+        return roots.order_by("-tree_id")
+    return roots.annotate(visible=_visible_in_thread(article_id)).order_by("-visible", "tree_id")
 
 
 def thread_page(
-    article: Article, *, sort: str = DEFAULT_SORT, number: int | None = 1
+    article: Article,
+    *,
+    sort: str = DEFAULT_SORT,
+    number: int | None = 1,
+    viewer: Viewer = ANONYMOUS,
 ) -> ThreadPage:
     """Page ``number`` of an article's top-level threads in ``sort`` order (None: all of them),
-    each with its replies down to the depth cap, from two queries whatever the thread's size:
-    the page's thread ids with the article's totals, then their comments in tree order.
+    each with its replies down to the depth cap, as ``viewer`` may see them.
+
+    One query whatever the thread's size or how much of it was moderated: the comments of the
+    page's threads in tree order (the page's threads chosen by a subquery), the article's totals
+    alongside. Tombstones and dropped comments are then worked out in Python.
     """
-    roots = (
-        _with_size(_roots(article.pk))
-        .annotate(threads=Window(Count("*")), total=Window(Sum((F("rght") - F("lft") + 1) / 2)))
-        .order_by(*_ROOT_ORDER[sort])
-        .values_list("tree_id", "threads", "total")
+    threads = _shown_threads(article.pk, viewer)
+    figures = {"threads": _count(threads), "total": _visible_total(article.pk)}
+    if sort == "replies":
+        # Only top-level rows need it, to put the page's threads in order.
+        figures["thread_visible"] = Case(When(parent=None, then=_visible_in_thread(article.pk)))
+    queryset = Comment.objects.filter(_shown_levels(0), article_id=article.pk).annotate(
+        **{name: _as_sent(figure) for name, figure in figures.items()}
     )
+    extra = list(figures)
     first = 0
     if number is not None:
         first = (number - 1) * settings.THREAD_PAGE_SIZE
-        roots = roots[first : first + settings.THREAD_PAGE_SIZE]
-    root_rows = list(roots)
-    tree_ids = [tree_id for tree_id, _, _ in root_rows]
-    comments = []
-    if tree_ids:
-        rows = Comment.objects.filter(_shown_levels(0))
-        rows = (
-            rows.filter(article=article)
-            if number is None
-            else rows.filter(article=article, tree_id__in=tree_ids)
+        page_roots = _in_order(threads, sort, article.pk).values("tree_id")
+        queryset = queryset.filter(
+            tree_id__in=page_roots[first : first + settings.THREAD_PAGE_SIZE]
         )
+    elif (shown := _thread_shown(viewer)) is not None:
+        # Every thread: rather than a subquery picking them (PostgreSQL then sorts the whole
+        # discussion), each top-level row says whether its thread is shown.
+        queryset = queryset.annotate(
+            thread_shown=Case(When(parent=None, then=ExpressionWrapper(shown, BooleanField())))
+        )
+        extra.append("thread_shown")
+    rows = list(_thread_values(queryset, *extra))
+    size = len(_THREAD_COLUMNS)
+    comments = [ThreadComment(*row[:size]) for row in rows]
+    if sort != "oldest" or "thread_shown" in extra:
+        # Regroup the threads (the rows come in tree id order), leaving out those not shown.
         by_tree = defaultdict(list)
-        for comment in _thread_rows(rows):
+        roots = {}  # tree id -> its top-level row
+        for comment, row in zip(comments, rows, strict=True):
             by_tree[comment.tree_id].append(comment)
-        comments = [comment for tree_id in tree_ids for comment in by_tree[tree_id]]
-        _mark_closers(comments, base_level=0)
-    threads, total = (root_rows[0][1], root_rows[0][2]) if root_rows else (0, 0)
+            if comment.parent_id is None:
+                roots[comment.tree_id] = row
+        order = list(by_tree)
+        if "thread_shown" in extra:
+            shown_at = size + extra.index("thread_shown")
+            order = [tree_id for tree_id in order if roots[tree_id][shown_at]]
+        if sort == "newest":
+            order.reverse()
+        elif sort == "replies":
+            visible_at = size + extra.index("thread_visible")
+            order.sort(key=lambda tree_id: (-roots[tree_id][visible_at], tree_id))
+        comments = [comment for tree_id in order for comment in by_tree[tree_id]]
+    thread_count = len({comment.tree_id for comment in comments})
+    comments = _for_viewer(comments, viewer, base_level=0, is_open=article.comments_open)
+    _mark_closers(comments, base_level=0)
+    threads_total, total = rows[0][size : size + 2] if rows else (0, 0)
     return ThreadPage(
         comments=comments,
         sort=sort,
         number=number,
-        threads=threads,
+        threads=threads_total,
         total=total,
         first_thread=first + 1,
-        thread_count=len(tree_ids),
+        thread_count=thread_count,
     )
 
 
-def thread_page_number(comment: Comment, *, sort: str = DEFAULT_SORT) -> int:
-    """The page of its article, in ``sort`` order, that holds ``comment``'s thread (one query)."""
-    roots = _roots(comment.article_id)
+def thread_page_number(
+    comment: Comment, *, sort: str = DEFAULT_SORT, viewer: Viewer = ANONYMOUS
+) -> int:
+    """The page of its article, in ``sort`` order, that holds ``comment``'s thread for
+    ``viewer`` (one query)."""
+    roots = _shown_threads(comment.article_id, viewer)
     if sort == "oldest":
         before = Q(tree_id__lt=comment.tree_id)
     elif sort == "newest":
         before = Q(tree_id__gt=comment.tree_id)
     else:
-        roots = _with_size(roots)
-        size = Subquery(roots.filter(tree_id=comment.tree_id).values("size")[:1])
-        before = Q(size__gt=size) | Q(size=size, tree_id__lt=comment.tree_id)
+        roots = roots.annotate(visible=_visible_in_thread(comment.article_id))
+        own = Subquery(roots.filter(tree_id=comment.tree_id).values("visible")[:1])
+        before = Q(visible__gt=own) | Q(visible=own, tree_id__lt=comment.tree_id)
     return roots.filter(before).count() // settings.THREAD_PAGE_SIZE + 1
 
 
@@ -223,9 +495,10 @@ def article_list():
     return Article.objects.with_comment_counts().order_by("-published_at", "-id")
 
 
-def subthread_for_comment(comment: Comment) -> Thread:
-    """A comment and its replies down to the depth cap (counted from it), in tree order."""
-    comments = _thread_rows(
+def subthread_for_comment(comment: Comment, viewer: Viewer = ANONYMOUS) -> Thread:
+    """A comment and its replies down to the depth cap (counted from it), in tree order, as
+    ``viewer`` may see them (the comment itself at least as a tombstone)."""
+    rows = _thread_values(
         Comment.objects.filter(
             _shown_levels(comment.level),
             tree_id=comment.tree_id,
@@ -233,17 +506,32 @@ def subthread_for_comment(comment: Comment) -> Thread:
             rght__lte=comment.rght,
         )
     )
+    comments = _for_viewer(
+        [ThreadComment(*row) for row in rows],
+        viewer,
+        base_level=comment.level,
+        is_open=comment.article.comments_open,
+        keep=comment.pk,
+    )
     _mark_closers(comments, base_level=comment.level)
     return Thread(comments)
 
 
-def comment_ancestors(comment: Comment) -> list[Comment]:
-    """The comments above ``comment``, top-level first: the context of a permalink."""
-    return list(
+def comment_ancestors(comment: Comment, viewer: Viewer = ANONYMOUS) -> list[Comment]:
+    """The comments above ``comment``, top-level first: the context of a permalink. Each has
+    ``show_text`` (may this viewer read it) and ``tombstone`` (what stands in its place, or the
+    state a moderator sees above its text)."""
+    ancestors = list(
         Comment.objects.select_related("author")
         .filter(tree_id=comment.tree_id, lft__lt=comment.lft, rght__gt=comment.rght)
         .order_by("lft")
     )
+    for ancestor in ancestors:
+        own = ancestor.author_id is not None and ancestor.author_id == viewer.user_id
+        awaiting_review = own and ancestor.state == PENDING
+        ancestor.show_text = ancestor.is_visible or viewer.may_moderate or awaiting_review
+        ancestor.tombstone = "" if awaiting_review else TOMBSTONES.get(ancestor.state, "")
+    return ancestors
 
 
 def articles_for_export(slugs=None):
@@ -255,3 +543,83 @@ def articles_for_export(slugs=None):
 def comments_for_export(article: Article) -> list[Comment]:
     """Every comment of ``article``, whatever its state, in tree order, in one query."""
     return list(Comment.objects.filter(article=article).select_related("author").in_thread_order())
+
+
+def moderation_queue():
+    """Pending comments and shown comments with open reports, most-reported first, with their
+    parent, article, author and open reports: the moderators' work list.
+    """
+    open_reports = Q(reports__resolved_at__isnull=True)
+    return (
+        Comment.objects.annotate(open_reports=Count("reports", filter=open_reports))
+        .filter(Q(state=Comment.State.PENDING) | Q(state=Comment.State.VISIBLE, open_reports__gt=0))
+        .select_related("article", "author", "parent", "parent__author")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=CommentReport.objects.filter(resolved_at__isnull=True).select_related(
+                    "reporter"
+                ),
+                to_attr="open_report_list",
+            ),
+        )
+        .annotate(
+            hold_reason=Subquery(
+                AuditLogEntry.objects.filter(
+                    comment=OuterRef("pk"),
+                    action__in=[AuditLogEntry.Action.HOLD, AuditLogEntry.Action.AUTO_HIDE],
+                )
+                .order_by("-created_at")
+                .values("reason")[:1]
+            )
+        )
+        .order_by("-open_reports", "created_at", "pk")
+    )
+
+
+REVIEW_REPLIES_SHOWN = 200
+
+
+def comment_review(comment: Comment) -> dict:
+    """Everything a moderator weighs on a comment's admin page: the comments above it, its
+    first replies (each with its depth below it), earlier versions, reports and audit log.
+    """
+    around = Comment.objects.select_related("author").filter(tree_id=comment.tree_id)
+    replies = list(
+        around.filter(lft__gt=comment.lft, rght__lt=comment.rght).order_by("lft")[
+            :REVIEW_REPLIES_SHOWN
+        ]
+    )
+    for reply in replies:
+        reply.depth_below = reply.level - comment.level
+    return {
+        "ancestors": list(
+            around.filter(lft__lt=comment.lft, rght__gt=comment.rght).order_by("lft")
+        ),
+        "replies": replies,
+        "reply_total": comment.reply_count,
+        "revisions": list(comment.revisions.all()),
+        "reports": list(comment.reports.select_related("reporter", "resolved_by")),
+        "audit_entries": list(comment.audit_entries.select_related("actor")),
+    }
+
+
+def member_record(member) -> dict:
+    """A user as moderators weigh them: the sanction in force, all their sanctions, how many of
+    their comments are in each state, and their latest comments.
+    """
+    comments = Comment.objects.filter(author=member)
+    return {
+        "member": member,
+        "sanction": active_sanction(member),
+        "sanctions": UserSanction.objects.filter(user=member).select_related(
+            "created_by", "lifted_by"
+        ),
+        "counts": dict(
+            comments.order_by()
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
+        ),
+        "recent": comments.select_related("article").order_by("-created_at")[:20],
+    }

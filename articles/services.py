@@ -8,13 +8,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from articles import antiabuse
 from articles.cache import thread_changed
 from articles.markdown import render_markdown
-from articles.models import Article, Comment
+from articles.models import Article, AuditLogEntry, Comment
 
 # First half of the two-part advisory lock key, so our locks never collide with another
 # application's advisory locks on the same database.
 _TREE_LOCK_NAMESPACE = 0x636D  # "cm"
+_AUTHOR_LOCK_NAMESPACE = 0x7573  # "us"
 
 
 def lock_comment_tree(tree_id: int) -> None:
@@ -28,10 +30,16 @@ def lock_comment_tree(tree_id: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_TREE_LOCK_NAMESPACE, tree_id])
 
 
-def comment_post(
-    *, article: Article, parent: Comment | None, author, body: str, title: str = ""
-) -> Comment:
-    """Post a top-level comment on ``article``, or a reply to ``parent`` at any depth."""
+def lock_author_writes(user_id: int) -> None:
+    """Serialise one author's posts until the transaction ends, so that two identical posts sent
+    at once are both seen by the duplicate check, and a new account's count of comments is exact.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_AUTHOR_LOCK_NAMESPACE, user_id])
+
+
+def validate_comment_text(*, title: str, body: str) -> tuple[str, str]:
+    """Title and body stripped, or ValidationError naming what is wrong (posting and editing)."""
     body = body.strip()
     title = title.strip()
     if not body:
@@ -44,14 +52,33 @@ def comment_post(
         raise ValidationError(
             {"title": f"Titles are limited to {settings.COMMENT_TITLE_MAX_LENGTH} characters."}
         )
+    antiabuse.ensure_no_blocked_word(f"{title}\n{body}")
+    return title, body
+
+
+def comment_post(
+    *, article: Article, parent: Comment | None, author, body: str, title: str = ""
+) -> Comment:
+    """Post a top-level comment on ``article``, or a reply to ``parent`` at any depth.
+
+    Refused for a suspended or banned author, a blocked word, or the same text twice in a short
+    time; held as pending (and logged) for a watched word or a new account's first comments.
+    """
+    title, body = validate_comment_text(title=title, body=body)
     if parent is not None and parent.article_id != article.pk:
         raise ValidationError("You can only reply to a comment on the same article.")
+    if parent is not None and not parent.is_visible:
+        raise ValidationError("You can only reply to a comment that is shown.")
     body_html = render_markdown(body)
 
     with transaction.atomic():
         # Read the flag inside the transaction so a thread locked a moment ago stays locked.
         if not Article.objects.filter(pk=article.pk, comments_open=True).exists():
             raise ValidationError("Comments on this article are closed.")
+        antiabuse.ensure_may_write(author)
+        lock_author_writes(author.pk)
+        antiabuse.ensure_not_duplicate(author=author, body=body)
+        hold_reason = antiabuse.hold_reason(author=author, text=f"{title}\n{body}")
         comment = Comment(
             article=article,
             parent=parent,
@@ -59,11 +86,20 @@ def comment_post(
             title=title,
             body=body,
             body_html=body_html,
+            state=Comment.State.PENDING if hold_reason else Comment.State.VISIBLE,
         )
         if parent is not None:
             lock_comment_tree(parent.tree_id)
         # mptt re-reads the parent's lft/rght after the lock is held (refresh_target).
         comment.save()
+        if hold_reason:
+            AuditLogEntry.objects.create(
+                action=AuditLogEntry.Action.HOLD,
+                comment=comment,
+                article=article,
+                target_user=author,
+                reason=hold_reason,
+            )
         thread_changed(article.pk)
     return comment
 
@@ -122,12 +158,13 @@ def comment_bulk_insert(
 
 def _copy_comments(nodes: list[dict]) -> None:
     fields = Comment._meta.concrete_fields
-    # Columns a caller does not set get their model default, computed once.
-    given = set().union(*(node.keys() for node in nodes))
+    # Columns a caller does not set (in any row, or in some rows only) get their model default,
+    # computed once.
+    given_everywhere = set.intersection(*(set(node) for node in nodes))
     defaults = {
         field.attname: field.get_db_prep_save(field.get_default(), connection)
         for field in fields
-        if field.attname not in given
+        if field.attname not in given_everywhere
     }
     statement = "COPY {} ({}) FROM STDIN".format(
         connection.ops.quote_name(Comment._meta.db_table),

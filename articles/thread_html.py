@@ -19,11 +19,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.selectors import ANONYMOUS, VISIBLE, Viewer
+
 PARTS_FILE = settings.BASE_DIR / "templates" / "articles" / "_comment_parts.html"
-_PART_MARKER = re.compile(r"^<!-- part: (\w+) -->\n", re.MULTILINE)
+# "<!-- part: NAME -->", or "<!-- part: NAME (a note) -->".
+_PART_MARKER = re.compile(r"^<!-- part: (\w+)(?: \([^)\n]*\))? -->\n", re.MULTILINE)
 _FIELD = re.compile(r"[a-z_]+")
 _NEEDS_ESCAPING = re.compile(r"[&<>\"']")
 _URL_PK = 9_876_543_210  # stands for the pk in a reversed URL, split out again below
+_FSTRING_PIECES = 30
 
 
 def _compile(name: str, part: str) -> Callable[..., str]:
@@ -32,8 +36,9 @@ def _compile(name: str, part: str) -> Callable[..., str]:
     namespace: dict[str, str] = {}
     chunks, fields = [], set()
     for index, (literal, field, spec, conversion) in enumerate(Formatter().parse(part)):
-        namespace[f"_{index}"] = literal
-        chunks.append(f"{{_{index}}}")
+        if literal:
+            namespace[f"_{index}"] = literal
+            chunks.append(f"{{_{index}}}")
         if field is not None:
             if not _FIELD.fullmatch(field) or spec or conversion:
                 raise ImproperlyConfigured(f"{PARTS_FILE}, part {name}: bad field {{{field}}}")
@@ -41,7 +46,13 @@ def _compile(name: str, part: str) -> Callable[..., str]:
             fields.add(field)
     if not fields:
         return lambda: part
-    source = f"lambda *, {', '.join(sorted(fields))}: f{''.join(chunks)!r}"
+    # CPython builds an f-string of more than 30 pieces through a list and str.join, three
+    # times slower than its own concatenation: a long part becomes several f-strings.
+    strings = [
+        f"f{''.join(chunks[start : start + _FSTRING_PIECES])!r}"
+        for start in range(0, len(chunks), _FSTRING_PIECES)
+    ]
+    source = f"lambda *, {', '.join(sorted(fields))}: {' + '.join(strings)}"
     return eval(source, namespace)  # noqa: S307 - built above from placeholder names only
 
 
@@ -68,42 +79,88 @@ def _escape(text: str) -> str:
 
 def _pk_url(name: str) -> Callable[[int], str]:
     # reverse() costs ~20 µs: too much twice per comment on a 10,000-comment page.
-    prefix, suffix = reverse(name, kwargs={"pk": _URL_PK}).split(str(_URL_PK))
+    prefix, suffix = reverse(name, args=[_URL_PK]).split(str(_URL_PK))
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def render_thread(comments: Iterable) -> SafeString:
-    """The comments (``selectors.ThreadComment``, in thread order with their nesting marks)
-    as one ``<ol class="thread">``; an empty string when there are none."""
+def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
+    """The comments (``selectors.ThreadComment``, in thread order with their nesting marks, as
+    the selector prepared them for ``viewer``) as one ``<ol class="thread">``; an empty string
+    when there are none.
+
+    For an anonymous viewer the result is the same for every reader (it is cached): the parts of
+    the file marked "per reader" are used only for a signed-in ``viewer``.
+    """
     parts = _parts()
-    comment, replies, continue_link = parts["comment"], parts["replies"], parts["continue_link"]
-    origin = parts["origin"]
-    untitled, one_reply = parts["untitled"](), parts["one_reply"]()
+    comment, held_comment, tombstone = parts["comment"], parts["held_comment"], parts["tombstone"]
+    replies, continue_link, origin = parts["replies"], parts["continue_link"], parts["origin"]
+    untitled, one_reply, edited = parts["untitled"](), parts["one_reply"](), parts["edited"]()
     open_replies, close_comment = parts["open_replies"](), parts["close_comment"]()
     close_replies = parts["close_replies"]()
     permalink, reply_url = _pk_url("comment_detail"), _pk_url("comment_reply")
+    reader_tools = _ReaderTools(parts, viewer) if viewer.user_id is not None else None
+    tools = mod_tools = ""  # an anonymous reader's
     authors: dict[str, str] = {}  # a few hundred people write most of a big thread
     out = [parts["thread_start"]()]
     for c in comments:
-        count = c.reply_count
+        count = c.replies
         link = permalink(c.pk)
+        reply_count = replies(count=count) if count > 1 else (one_reply if count else "")
+        end = open_replies if c.opens else close_comment + close_replies * c.closers
+        more = continue_link(permalink=link) if c.continues else ""
+        if not c.shown:
+            out.append(
+                tombstone(
+                    pk=c.pk, label=c.label, reply_count=reply_count, continue_link=more, end=end
+                )
+            )
+            continue
         author = authors.get(c.author)
         if author is None:
             author = authors[c.author] = _escape(c.author)
+        title = _escape(c.title) if c.title else untitled
+        if reader_tools is not None:
+            tools, mod_tools = reader_tools.tools(c), reader_tools.mod_tools(c)
+        if c.state != VISIBLE:  # only ever shown to a signed-in reader
+            out.append(
+                held_comment(
+                    pk=c.pk,
+                    css=reader_tools.moderated if c.label else "",
+                    label=reader_tools.state_label(label=c.label) if c.label else "",
+                    notice=reader_tools.awaiting_review if c.awaiting_review else "",
+                    title=title,
+                    author=author,
+                    created_iso=c.created_iso,
+                    created_display=c.created_display,
+                    edited=edited if c.edited else "",
+                    origin=origin(source=_escape(c.origin)) if c.import_key else "",
+                    reply_count=reply_count,
+                    body_html=c.body_html,
+                    permalink=link,
+                    tools=tools,
+                    mod_tools=mod_tools,
+                    continue_link=more,
+                    end=end,
+                )
+            )
+            continue
         out.append(
             comment(
                 pk=c.pk,
-                title=_escape(c.title) if c.title else untitled,
+                title=title,
                 author=author,
                 created_iso=c.created_iso,  # digits and letters, formatted by the selector
                 created_display=c.created_display,
+                edited=edited if c.edited else "",
                 origin=origin(source=_escape(c.origin)) if c.import_key else "",
-                reply_count=replies(count=count) if count > 1 else (one_reply if count else ""),
+                reply_count=reply_count,
                 body_html=c.body_html,
                 permalink=link,
                 reply_url=reply_url(c.pk),
-                continue_link=continue_link(permalink=link) if c.continues else "",
-                end=open_replies if c.opens else close_comment + close_replies * c.closers,
+                tools=tools,
+                mod_tools=mod_tools,
+                continue_link=more,
+                end=end,
             )
         )
     if len(out) == 1:
@@ -111,3 +168,43 @@ def render_thread(comments: Iterable) -> SafeString:
     out.append(parts["thread_end"]())
     # Escaped above, bodies sanitised when written.
     return mark_safe("".join(out))  # noqa: S308
+
+
+class _ReaderTools:
+    """The parts of a comment that depend on who reads it: their own comment's notice and
+    tools, the report link, a moderator's label and tools."""
+
+    def __init__(self, parts, viewer: Viewer):
+        self.viewer = viewer
+        self.awaiting_review = parts["awaiting_review"]()
+        self.moderated = parts["moderated"]()
+        self.state_label = parts["state_label"]
+        self.edit_link, self.delete_link = parts["edit_link"], parts["delete_link"]
+        self.report_link, self.mod_tools_part = parts["report_link"], parts["mod_tools"]
+        self.mod_author, self.mod_branch = parts["mod_author"], parts["mod_branch"]()
+        self.edit_url, self.delete_url = _pk_url("comment_edit"), _pk_url("comment_delete")
+        self.report_url = _pk_url("comment_report")
+        self.admin_url = _pk_url("admin:articles_comment_change")
+
+    def tools(self, c) -> str:
+        """The links to the reader's own tools on the comment: edit, delete, or report."""
+        tools = ""
+        if c.editable:
+            tools += self.edit_link(url=self.edit_url(c.pk))
+        if c.deletable:
+            tools += self.delete_link(url=self.delete_url(c.pk))
+        if not c.own and c.state == VISIBLE and self.viewer.sanction is None:
+            tools += self.report_link(url=self.report_url(c.pk))
+        return tools
+
+    def mod_tools(self, c) -> str:
+        """A moderator's "Moderate" link, carrying what the moderation form needs."""
+        if not self.viewer.may_moderate:
+            return ""
+        return self.mod_tools_part(
+            admin_url=self.admin_url(c.pk),
+            pk=c.pk,
+            state=c.state,  # one of Comment.State's values
+            author=self.mod_author(author_id=c.author_id) if c.author_id else "",
+            branch=self.mod_branch if c.has_replies else "",
+        )

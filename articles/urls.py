@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import accounts, api, comments, pages
+from articles.views import accounts, api, comment_tools, comments, moderation, pages
 
 urlpatterns = [
     path("", pages.ArticleListView.as_view(), name="home"),
@@ -9,6 +9,66 @@ urlpatterns = [
     path("articles/<slug:slug>/comments.json", api.article_comments_json, name="comments_json"),
     path("comments/<int:pk>/", pages.CommentDetailView.as_view(), name="comment_detail"),
     path("comments/<int:pk>/reply/", comments.comment_reply, name="comment_reply"),
+    path("comments/<int:pk>/edit/", comment_tools.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", comment_tools.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/report/", comment_tools.comment_report, name="comment_report"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("health/", pages.health, name="health"),
+]
+
+# Every view under moderation/ is behind moderator_required (tests/articles/test_moderation_urls).
+urlpatterns += [
+    path("moderation/", moderation.queue, name="moderation_queue"),
+    path(
+        "moderation/comments/<int:pk>/approve/",
+        moderation.comment_approve,
+        name="moderation_comment_approve",
+    ),
+    path(
+        "moderation/comments/<int:pk>/hide/",
+        moderation.comment_hide,
+        name="moderation_comment_hide",
+    ),
+    path(
+        "moderation/comments/<int:pk>/remove/",
+        moderation.comment_remove,
+        name="moderation_comment_remove",
+    ),
+    path(
+        "moderation/comments/<int:pk>/restore/",
+        moderation.comment_restore,
+        name="moderation_comment_restore",
+    ),
+    path(
+        "moderation/comments/<int:pk>/hide-branch/",
+        moderation.comment_branch_hide,
+        name="moderation_branch_hide",
+    ),
+    path(
+        "moderation/comments/<int:pk>/restore-branch/",
+        moderation.comment_branch_restore,
+        name="moderation_branch_restore",
+    ),
+    path(
+        "moderation/articles/<slug:slug>/lock/",
+        moderation.article_lock,
+        name="moderation_article_lock",
+    ),
+    path(
+        "moderation/articles/<slug:slug>/unlock/",
+        moderation.article_unlock,
+        name="moderation_article_unlock",
+    ),
+    path("moderation/users/<int:pk>/", moderation.user_detail, name="moderation_user"),
+    path(
+        "moderation/users/<int:pk>/suspend/",
+        moderation.user_suspend,
+        name="moderation_user_suspend",
+    ),
+    path("moderation/users/<int:pk>/ban/", moderation.user_ban, name="moderation_user_ban"),
+    path(
+        "moderation/sanctions/<int:pk>/lift/",
+        moderation.sanction_lift,
+        name="moderation_sanction_lift",
+    ),
 ]

@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager
 from statistics import median
 from urllib.parse import urlencode
+from uuid import uuid4
 
 import django
 from django.conf import settings
@@ -128,7 +129,10 @@ def _reply(client: Client, article: Article, parent_id: int) -> None:
     # Encoded as a browser sends a form without files (the test client's default is multipart).
     response = client.post(
         reverse("comment_create", args=[article.slug]),
-        urlencode({"parent": parent_id, "title": "Benchmark reply", "body": "A **reply**."}),
+        # A new text each time: the same text twice from one author is refused as a duplicate.
+        urlencode(
+            {"parent": parent_id, "title": "Benchmark reply", "body": f"A **reply** {uuid4()}."}
+        ),
         content_type="application/x-www-form-urlencoded",
     )
     if response.status_code != 302:

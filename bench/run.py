@@ -67,6 +67,9 @@ def _configure_django():
             "DEBUG": "false",
             "STATIC_MANIFEST": "false",
             "THREAD_CACHE_SECONDS": "0",
+            # Posting is measured, not the posting limits: one account posts them all.
+            "COMMENT_RATE_PER_USER": "1000000/m",
+            "COMMENT_RATE_PER_IP": "1000000/m",
         }
     )
     sys.path.insert(0, str(ROOT))

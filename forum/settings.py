@@ -5,6 +5,7 @@ secret; ``FORUM_MODE=production`` refuses to start without a real ``SECRET_KEY``
 HTTPS-only protections.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -164,6 +165,23 @@ THREAD_CACHE_SECONDS = env.int(
 )
 if THREAD_PAGE_SIZE < 1 or THREAD_MAX_DEPTH < 2:
     raise ImproperlyConfigured("THREAD_PAGE_SIZE must be at least 1, THREAD_MAX_DEPTH at least 2.")
+
+# Moderation and anti-abuse (README, "Moderation").
+COMMENT_EDIT_WINDOW_MINUTES = env.int("COMMENT_EDIT_WINDOW_MINUTES", default=15)
+COMMENT_DUPLICATE_WINDOW_MINUTES = env.int("COMMENT_DUPLICATE_WINDOW_MINUTES", default=10)
+# django-ratelimit rates: "count/period", period s, m, h or d with an optional multiplier (10/5m).
+COMMENT_RATE_PER_USER = env.str("COMMENT_RATE_PER_USER", default="5/m")
+COMMENT_RATE_PER_IP = env.str("COMMENT_RATE_PER_IP", default="20/m")
+for _name, _rate in (
+    ("COMMENT_RATE_PER_USER", COMMENT_RATE_PER_USER),
+    ("COMMENT_RATE_PER_IP", COMMENT_RATE_PER_IP),
+):
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")
+MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=3)
+MODERATION_HOLD_FIRST_COMMENTS = env.int("MODERATION_HOLD_FIRST_COMMENTS", default=0)
+MODERATION_BLOCKED_WORDS = env.list("MODERATION_BLOCKED_WORDS", default=[])
+MODERATION_WATCHED_WORDS = env.list("MODERATION_WATCHED_WORDS", default=[])
 
 # Request limits: the largest legitimate form is a comment of COMMENT_MAX_LENGTH characters,
 # which is at most 12 bytes each once percent-encoded. Nothing on the site takes files.

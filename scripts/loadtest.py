@@ -136,8 +136,11 @@ def _prepare(user_count) -> World:
     for number in range(1, user_count + 1):
         user = User.objects.filter(username=f"loadtest-{number}").first()
         users.append(user or User.objects.create_user(f"loadtest-{number}", password=None))
-    while article.comments.count() < SEED_COMMENTS:
-        services.comment_post(article=article, parent=None, author=users[0], body="Seed comment")
+    for number in range(article.comments.count(), SEED_COMMENTS):
+        # Different texts: the same text twice from one author is refused as a duplicate.
+        services.comment_post(
+            article=article, parent=None, author=users[0], body=f"Seed comment {number + 1}"
+        )
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     sessions = []
     for user in users:  # what logging in leaves in the session, without the login form's limits

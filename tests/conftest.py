@@ -2,7 +2,8 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_moderator, make_user
+from tests.treecheck import assert_trees_valid
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -46,4 +47,22 @@ def user(db):
 @pytest.fixture
 def signed_in(client, user):
     client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def trees_stay_valid(db):
+    """Check every comment tree after the test (moderation tests use it on every test)."""
+    yield
+    assert_trees_valid()
+
+
+@pytest.fixture
+def moderator(db):
+    return make_moderator()
+
+
+@pytest.fixture
+def as_moderator(client, moderator):
+    client.force_login(moderator)
     return client

@@ -4,8 +4,9 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from articles import services
+from articles import moderation, services
 from articles.models import Article, Comment
+from articles.permissions import moderators_group
 from bench.generate import add_discussion
 
 _sequence = itertools.count(1)
@@ -16,6 +17,19 @@ def make_user(username=None, password=PASSWORD, **extra):
     """A user; ``password=None`` skips the deliberately slow hashing for users who never log in."""
     username = username or f"reader{next(_sequence)}"
     return get_user_model().objects.create_user(username=username, password=password, **extra)
+
+
+def make_moderator(username=None, **extra):
+    """A user in the "Moderators" group, with access to the admin site."""
+    user = make_user(username, is_staff=True, **extra)
+    user.groups.add(moderators_group())
+    return user
+
+
+def make_report(comment, reporter=None, reason="spam", text=""):
+    return moderation.comment_report(
+        comment=comment, reporter=reporter or make_user(), reason=reason, text=text
+    )
 
 
 def make_article(**fields):

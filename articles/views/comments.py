@@ -1,5 +1,6 @@
 """Posting: the reply page and the action that stores a comment or reply."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 from articles import selectors, services
 from articles.forms import CommentForm
 from articles.models import Article, Comment
+from articles.permissions import can_moderate
+from articles.views import limits
 from articles.views.pages import comment_thread_url
 
 
@@ -24,7 +27,7 @@ def _compose(request, *, article, parent, form, status=200):
 @require_GET
 def comment_reply(request, pk):
     """The reply page for readers without JavaScript: the parent, then the form."""
-    parent = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
+    parent = get_object_or_404(Comment.objects.visible().select_related("article", "author"), pk=pk)
     form = CommentForm(initial={"parent": parent.pk})
     return _compose(request, article=parent.article, parent=parent, form=form)
 
@@ -33,7 +36,13 @@ def comment_reply(request, pk):
 @require_POST
 def comment_create(request, slug):
     """Post a comment or a reply, then land on it (on the page of the discussion, in the order
-    the reader was looking at, that shows it); on error show the form again."""
+    the reader was looking at, that shows it); on error show the form again.
+
+    Over the posting rate limit: 429 and nothing stored.
+    """
+    wait = limits.posting_wait(request)
+    if wait:
+        return limits.too_many_posts(request, wait)
     article = get_object_or_404(Article, slug=slug)
     form = CommentForm(request.POST)
     parent = None
@@ -53,8 +62,11 @@ def comment_create(request, slug):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
+            if not comment.is_visible:
+                messages.info(request, "Your comment awaits review by a moderator.")
             sort = selectors.thread_sort(request.POST.get("sort"))
-            return redirect(comment_thread_url(comment, sort=sort))
+            viewer = selectors.Viewer(request.user.pk, can_moderate(request.user))
+            return redirect(comment_thread_url(comment, sort=sort, viewer=viewer))
     return _compose(request, article=article, parent=parent, form=form, status=400)
 
 

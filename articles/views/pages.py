@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView
 
 from articles import cache, selectors
 from articles.forms import CommentForm
-from articles.models import Article, Comment
+from articles.models import Comment
 from articles.thread_html import render_thread
 
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
@@ -38,12 +38,17 @@ def _thread_query(sort: str, number: int | None) -> str:
     return f"?{urlencode(params)}" if params else ""
 
 
-def comment_thread_url(comment: Comment, *, sort: str = selectors.DEFAULT_SORT) -> str:
-    """Where ``comment`` shows in its discussion: the page of its article holding its thread,
-    or, past the depth cap, its parent's permalink page."""
+def comment_thread_url(
+    comment: Comment,
+    *,
+    sort: str = selectors.DEFAULT_SORT,
+    viewer: selectors.Viewer = selectors.ANONYMOUS,
+) -> str:
+    """Where ``comment`` shows in its discussion, for ``viewer``: the page of its article holding
+    its thread, or, past the depth cap, its parent's permalink page."""
     if comment.level >= settings.THREAD_MAX_DEPTH:
         return f"{reverse('comment_detail', args=[comment.parent_id])}#comment-{comment.pk}"
-    number = selectors.thread_page_number(comment, sort=sort)
+    number = selectors.thread_page_number(comment, sort=sort, viewer=viewer)
     return f"{comment.article.get_absolute_url()}{_thread_query(sort, number)}#comment-{comment.pk}"
 
 
@@ -58,19 +63,24 @@ def _page_number(value: str | None) -> int | None:
 
 
 class ArticleDetailView(DetailView):
-    """An article and one page of its discussion (``?sort=`` and ``?page=``, or ``page=all``)."""
+    """An article and one page of its discussion (``?sort=`` and ``?page=``, or ``page=all``),
+    as the reader may see it, with their tools (a moderator's, an author's)."""
 
-    model = Article
     template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        # What the reader may do here comes with the article, not in queries of its own.
+        return selectors.articles_for_viewer(self.request.user)
 
     def get_context_data(self, **kwargs):
         sort = selectors.thread_sort(self.request.GET.get("sort"))
         number = _page_number(self.request.GET.get("page"))
+        viewer = selectors.viewer_from(self.object, self.request.user)
         discussion = cache.cached_thread(
             self.object.pk,
             variant=cache.thread_cache_variant(self.request.user),
             key=(sort, number),
-            render=lambda: self._render_discussion(sort, number),
+            render=lambda: self._render_discussion(sort, number, viewer),
         )
         return super().get_context_data(
             comment_count=discussion["comment_count"],
@@ -78,11 +88,12 @@ class ArticleDetailView(DetailView):
             discussion_html=mark_safe(discussion["html"]),  # noqa: S308
             sort=sort,
             form=CommentForm(),
+            viewer=viewer,
             **kwargs,
         )
 
-    def _render_discussion(self, sort: str, number: int | None) -> dict:
-        page = selectors.thread_page(self.object, sort=sort, number=number)
+    def _render_discussion(self, sort: str, number: int | None, viewer) -> dict:
+        page = selectors.thread_page(self.object, sort=sort, number=number, viewer=viewer)
         if number not in (None, 1) and not page.comments:
             raise Http404("No such page of comments.")
         url = self.object.get_absolute_url()
@@ -90,7 +101,7 @@ class ArticleDetailView(DetailView):
             "articles/_discussion.html",
             {
                 "page": page,
-                "thread_html": render_thread(page.comments),
+                "thread_html": render_thread(page.comments, viewer),
                 "sort_links": [
                     {"label": label, "url": url + _thread_query(key, 1), "current": key == sort}
                     for key, label in selectors.THREAD_SORTS.items()
@@ -110,13 +121,20 @@ class CommentDetailView(DetailView):
     context_object_name = "comment"
 
     def get_queryset(self):
-        return Comment.objects.select_related("article", "author")
+        # As for an article page, what the reader may do comes with the comment.
+        return selectors.for_viewer(
+            Comment.objects.select_related("article", "author"), self.request.user
+        )
 
     def get_context_data(self, **kwargs):
+        viewer = selectors.viewer_from(self.object, self.request.user)
+        thread = selectors.subthread_for_comment(self.object, viewer)
         return super().get_context_data(
-            ancestors=selectors.comment_ancestors(self.object),
-            thread_html=render_thread(selectors.subthread_for_comment(self.object).comments),
-            in_thread_url=comment_thread_url(self.object),
+            ancestors=selectors.comment_ancestors(self.object, viewer),
+            thread_html=render_thread(thread.comments, viewer),
+            show_text=thread.comments[0].shown,
+            in_thread_url=comment_thread_url(self.object, viewer=viewer),
+            viewer=viewer,
             **kwargs,
         )
 

@@ -17,6 +17,46 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// Moderators' tools: one form, kept in a <template>, opened under the comment being moderated,
+// offering the actions its state allows. Without JavaScript the "Moderate" link opens the
+// comment in the admin site, which has the same actions.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".mod-open");
+  const template = document.getElementById("mod-form-template");
+  if (link && template) {
+    event.preventDefault();
+    document.querySelectorAll(".comments .mod-form").forEach((form) => form.remove());
+    const form = template.content.firstElementChild.cloneNode(true);
+    const { comment, state, author } = link.dataset;
+    const url = (action) => form.dataset.url.replace("/0/hide/", `/${comment}/${action}/`);
+    form.action = url("hide");
+    form.querySelector("input[name=next]").value =
+      `${location.pathname}${location.search}#comment-${comment}`;
+    form.querySelectorAll("button[data-action]").forEach((button) => {
+      const allowed = button.dataset.states
+        ? button.dataset.states.split(" ").includes(state)
+        : "branch" in link.dataset;
+      if (allowed) {
+        button.formAction = url(button.dataset.action);
+      } else {
+        button.remove();
+      }
+    });
+    const authorLink = form.querySelector(".mod-author");
+    if (author) {
+      authorLink.href = form.dataset.userUrl.replace("/0/", `/${author}/`);
+    } else {
+      authorLink.remove();
+    }
+    link.closest(".mod-tools").after(form);
+    form.querySelector("input[name=reason]").focus();
+    return;
+  }
+  if (event.target.closest(".mod-cancel")) {
+    event.target.closest(".mod-form").remove();
+    }
+  });
+
 // "Load more comments": fetch the next page of threads and append them in place. Without
 // JavaScript (or if the fetch fails) the link simply opens that page.
 document.addEventListener("click", async (event) => {

@@ -81,6 +81,9 @@ def test_concurrent_replies_into_one_thread_lose_nothing_and_keep_the_tree_valid
     root = make_comment(article, author=user)
     targets = [root] + [make_comment(article, parent=root, author=user) for _ in range(3)]
     workers, per_worker = 8, 10
+    # One author per worker: posts by the same author are serialised on purpose (duplicate
+    # check), which would keep the thread's lock from ever being contended.
+    authors = [make_user() for _ in range(workers)]
     errors = []
     barrier = threading.Barrier(workers)
 
@@ -90,7 +93,7 @@ def test_concurrent_replies_into_one_thread_lose_nothing_and_keep_the_tree_valid
             for i in range(per_worker):
                 parent = targets[(worker + i) % len(targets)]
                 services.comment_post(
-                    article=article, parent=parent, author=user, body=f"w{worker} r{i}"
+                    article=article, parent=parent, author=authors[worker], body=f"w{worker} r{i}"
                 )
         except Exception as error:
             errors.append(error)
@@ -123,6 +126,14 @@ def test_bulk_insert_numbers_whole_trees(article, user):
     assert (stored[comments[0].pk].lft, stored[comments[0].pk].rght) == (1, 10)
     assert stored[comments[0].pk].tree_id != stored[comments[5].pk].tree_id
     assert_trees_valid()
+
+
+def test_bulk_insert_fills_a_column_some_rows_leave_out_with_its_default(article, user):
+    rows = [{"author_id": user.pk, "body": f"b{i}", "body_html": f"<p>b{i}</p>"} for i in range(3)]
+    rows[1]["state"] = Comment.State.REMOVED
+    ids = services.comment_bulk_insert(article=article, rows=rows, parent_indexes=[None, 0, 1])
+    stored = Comment.objects.in_bulk(ids)
+    assert [stored[pk].state for pk in ids] == ["visible", "removed", "visible"]
 
 
 @pytest.mark.parametrize(

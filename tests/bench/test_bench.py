@@ -33,7 +33,7 @@ def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
         for measured in entry["pages"].values():
             assert set(measured) == PAGE_KEYS
             assert measured["median_ms"] > 0 and measured["bytes"] > 0
-        assert entry["pages"]["whole_thread"]["queries"] == 3
+        assert entry["pages"]["whole_thread"]["queries"] == 2
         assert entry["pages"]["whole_thread_cached"]["queries"] == 1
         assert set(entry["post_reply"]) == {"posts", "median_ms", "min_ms", "queries"}
     concurrent = results["concurrent_posting"]

@@ -33,6 +33,7 @@ OPEN_TO_VISITORS = {
 # Views every signed-in user may use on what other users wrote, and why that is right.
 OPEN_TO_EVERY_USER = {
     "comment_create": "replying to anyone's comment is what a forum is for",
+    "comment_report": "reporting someone else's comment to the moderators is what it is for",
     "password_change": "acts on the signed-in user's own account only",
 }
 

@@ -13,7 +13,15 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.factories import PASSWORD, make_article, make_comment, make_user
+from articles import moderation
+from tests.factories import (
+    PASSWORD,
+    make_article,
+    make_comment,
+    make_moderator,
+    make_report,
+    make_user,
+)
 from tests.urlwalk import endpoints
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "forum" / "settings.py"
@@ -194,3 +202,52 @@ def test_production_redirects_plain_http_to_https(client, production_security_se
         response = client.get(reverse("home"))
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
+
+
+def test_moderation_and_authors_pages_have_no_inline_code_either(mode):
+    # The walk above sees these pages as an ordinary reader (moderation answers 403); here each
+    # is seen by whoever uses it, with something on it: tools, forms, queue items, sanctions.
+    production = mode == "production"
+    article = make_article()
+    author = make_user()
+    moderator = make_moderator()
+    comment = make_comment(article, author=author)
+    reply = make_comment(article, parent=comment)
+    make_report(reply)
+    moderation.comment_hide(comment=make_comment(article, parent=reply), moderator=moderator)
+    member = make_user()
+    moderation.user_suspend(user=member, moderator=moderator, days=1, reason="for the test")
+    as_author, as_moderator, as_member = Client(), Client(), Client()
+    as_author.force_login(author)
+    as_moderator.force_login(moderator)
+    as_member.force_login(member)
+    post_url = reverse("comment_create", args=[article.slug])
+    # Not the ``settings`` fixture: on leaving, it would bring back what ``mode`` applied.
+    with override_settings(COMMENT_RATE_PER_USER="1/m"):
+        as_author.post(post_url, {"body": "one"}, secure=production)
+        too_many = as_author.post(post_url, {"body": "two"}, secure=production)
+    pages = {
+        "article, author": (as_author, article.get_absolute_url()),
+        "edit": (as_author, reverse("comment_edit", args=[comment.pk])),
+        "delete": (as_author, reverse("comment_delete", args=[comment.pk])),
+        "report": (as_author, reverse("comment_report", args=[reply.pk])),
+        "article, sanctioned": (as_member, article.get_absolute_url()),
+        "article, moderator": (as_moderator, article.get_absolute_url()),
+        "permalink, moderator": (as_moderator, reverse("comment_detail", args=[reply.pk])),
+        "queue": (as_moderator, reverse("moderation_queue")),
+        "member": (as_moderator, reverse("moderation_user", args=[member.pk])),
+        "admin comment": (as_moderator, reverse("admin:articles_comment_change", args=[reply.pk])),
+        "admin comments": (as_moderator, reverse("admin:articles_comment_changelist")),
+        "admin audit log": (as_moderator, reverse("admin:articles_auditlogentry_changelist")),
+    }
+    responses = {name: client.get(url, secure=production) for name, (client, url) in pages.items()}
+    responses["429"] = too_many
+    statuses = {name: response.status_code for name, response in responses.items()}
+    problems = {}
+    for name, response in responses.items():
+        found = header_problems(response, production) + inline_code(response.content.decode())
+        if found:
+            problems[name] = found
+
+    assert set(statuses.values()) == {200, 429}
+    assert problems == {}

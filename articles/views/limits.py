@@ -1,0 +1,32 @@
+"""Posting limits per user and per IP, counted in the cache by django-ratelimit."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+
+def posting_wait(request) -> int:
+    """Count this posting attempt; the seconds to wait if the user or the IP is over its limit
+    (``COMMENT_RATE_PER_USER``, ``COMMENT_RATE_PER_IP``), else 0.
+    """
+    wait = 0
+    for key, rate in (
+        ("user", settings.COMMENT_RATE_PER_USER),
+        ("ip", settings.COMMENT_RATE_PER_IP),
+    ):
+        usage = get_usage(request, group=f"comment-post-{key}", key=key, rate=rate, increment=True)
+        if usage is not None and usage["should_limit"]:
+            wait = max(wait, usage["time_left"], 1)
+    return wait
+
+
+def too_many_posts(request, wait: int):
+    """The 429 page: what happened, how long to wait, and the text back so it is not lost."""
+    response = render(
+        request,
+        "articles/rate_limited.html",
+        {"wait": wait, "body": request.POST.get("body", "")},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response

@@ -1,0 +1,210 @@
+"""Moderators' pages and actions: the queue, in-page actions on comments and threads, sanctions.
+
+Every view here is wrapped in ``moderator_required``, inside the check of its HTTP method (so a
+GET of an action is 405 for anyone; tests walk the URLconf to prove both), and every action is a
+POST that goes through a service in articles/moderation.py, which writes the audit log.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from articles import moderation, selectors
+from articles.forms import BanForm, LiftForm, SuspendForm
+from articles.models import Article, Comment, UserSanction
+from articles.permissions import moderator_required
+from articles.views.comments import _add_service_errors
+from articles.views.pages import comment_thread_url
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _back(request, fallback: str):
+    # Back to the page the moderator acted from (the thread, the queue), if it is ours.
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(fallback)
+
+
+def _act(request, service, done: str, fallback: str, **target):
+    try:
+        result = service(moderator=request.user, reason=request.POST.get("reason", ""), **target)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(result=result))
+    return _back(request, fallback)
+
+
+def _act_on_comment(request, pk, service, done: str):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    fallback = comment_thread_url(comment, viewer=selectors.Viewer(request.user.pk, True))
+    return _act(request, service, done, fallback, comment=comment)
+
+
+@require_GET
+@moderator_required
+def queue(request):
+    """Pending and reported comments, most-reported first, each with its parent for context."""
+    page = Paginator(selectors.moderation_queue(), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "moderation/queue.html", {"page": page})
+
+
+@require_POST
+@moderator_required
+def comment_approve(request, pk):
+    """Publish a pending comment, or keep a reported one and close its reports."""
+    return _act_on_comment(request, pk, moderation.comment_approve, "Comment approved.")
+
+
+@require_POST
+@moderator_required
+def comment_hide(request, pk):
+    """Hide a comment; it stays as a tombstone while it has replies."""
+    return _act_on_comment(request, pk, moderation.comment_hide, "Comment hidden.")
+
+
+@require_POST
+@moderator_required
+def comment_remove(request, pk):
+    """Remove a comment that breaks the rules; it stays as a tombstone while it has replies."""
+    return _act_on_comment(request, pk, moderation.comment_remove, "Comment removed.")
+
+
+@require_POST
+@moderator_required
+def comment_restore(request, pk):
+    """Show a hidden or removed comment again."""
+    return _act_on_comment(request, pk, moderation.comment_restore, "Comment restored.")
+
+
+@require_POST
+@moderator_required
+def comment_branch_hide(request, pk):
+    """Hide a comment together with every reply below it."""
+    return _act_on_comment(
+        request, pk, moderation.comment_branch_hide, "Hid {result} comments in this branch."
+    )
+
+
+@require_POST
+@moderator_required
+def comment_branch_restore(request, pk):
+    """Undo the latest "hide branch" on a comment."""
+    return _act_on_comment(
+        request, pk, moderation.comment_branch_restore, "Restored {result} comments."
+    )
+
+
+@require_POST
+@moderator_required
+def article_lock(request, slug):
+    """Close an article's thread to new comments and edits."""
+    article = get_object_or_404(Article, slug=slug)
+    return _act(
+        request,
+        moderation.article_lock,
+        "Thread locked.",
+        article.get_absolute_url(),
+        article=article,
+    )
+
+
+@require_POST
+@moderator_required
+def article_unlock(request, slug):
+    """Open an article's thread again."""
+    article = get_object_or_404(Article, slug=slug)
+    return _act(
+        request,
+        moderation.article_unlock,
+        "Thread unlocked.",
+        article.get_absolute_url(),
+        article=article,
+    )
+
+
+def _user_page(request, member, *, status=200, **forms):
+    context = {
+        **selectors.member_record(member),
+        "suspend_form": forms.get("suspend_form") or SuspendForm(),
+        "ban_form": forms.get("ban_form") or BanForm(),
+        "lift_form": LiftForm(),
+    }
+    return render(request, "moderation/user.html", context, status=status)
+
+
+@require_GET
+@moderator_required
+def user_detail(request, pk):
+    """A user's comments and sanctions, with the forms to suspend, ban, or lift."""
+    return _user_page(request, get_object_or_404(get_user_model(), pk=pk))
+
+
+def _applied(form, service, **arguments) -> bool:
+    try:
+        service(**arguments)
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return False
+    return True
+
+
+@require_POST
+@moderator_required
+def user_suspend(request, pk):
+    """Suspend a user for a number of days, with a reason they are shown."""
+    member = get_object_or_404(get_user_model(), pk=pk)
+    form = SuspendForm(request.POST)
+    if form.is_valid() and _applied(
+        form, moderation.user_suspend, user=member, moderator=request.user, **form.cleaned_data
+    ):
+        messages.success(request, "User suspended.")
+        return redirect("moderation_user", pk=member.pk)
+    return _user_page(request, member, status=400, suspend_form=form)
+
+
+@require_POST
+@moderator_required
+def user_ban(request, pk):
+    """Ban a user, optionally hiding all their comments at once."""
+    member = get_object_or_404(get_user_model(), pk=pk)
+    form = BanForm(request.POST)
+    if form.is_valid() and _applied(
+        form, moderation.user_ban, user=member, moderator=request.user, **form.cleaned_data
+    ):
+        messages.success(request, "User banned.")
+        return redirect("moderation_user", pk=member.pk)
+    return _user_page(request, member, status=400, ban_form=form)
+
+
+@require_POST
+@moderator_required
+def sanction_lift(request, pk):
+    """End a suspension or ban now (and bring back the comments a ban hid)."""
+    sanction = get_object_or_404(UserSanction, pk=pk)
+    form = LiftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect("moderation_user", pk=sanction.user_id)
+    try:
+        restored = moderation.user_sanction_lift(
+            sanction=sanction,
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+            restore_comments=form.cleaned_data["restore_comments"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Lifted; {restored} comments brought back.")
+    return redirect("moderation_user", pk=sanction.user_id)

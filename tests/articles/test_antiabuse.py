@@ -1,0 +1,99 @@
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections
+from django.test import override_settings
+
+from articles import antiabuse, moderation, services
+from articles.models import AuditLogEntry, Comment
+from tests.factories import make_article, make_comment, make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "found"),
+    [
+        ("You are an IDIOT!", ["idiot"], "IDIOT"),
+        ("a classic move", ["ass"], None),  # whole words only
+        ("buy cheap pills now", ["cheap", "cheap pills"], "cheap pills"),
+        ("c++ is fine", ["c++"], "c++"),
+        ("nothing here", [], None),
+        ("blank entries", ["", "  "], None),
+    ],
+)
+def test_listed_words_are_found_as_whole_words_in_any_case(text, words, found):
+    assert antiabuse.find_listed_word(text, words) == found
+
+
+@override_settings(MODERATION_BLOCKED_WORDS=["scam"])
+def test_a_blocked_word_in_the_title_refuses_the_post(article, user):
+    with pytest.raises(ValidationError, match="“Scam” is not allowed"):
+        services.comment_post(article=article, parent=None, author=user, title="Scam", body="x")
+    assert not Comment.objects.exists()
+
+
+def test_duplicates_are_per_author_and_within_the_window(article, user):
+    make_comment(article, author=user, body="Same words")
+    make_comment(article, body="Same words")  # another author may say it too
+    with pytest.raises(ValidationError, match="same text"):
+        make_comment(article, author=user, body="Same words")
+    with override_settings(COMMENT_DUPLICATE_WINDOW_MINUTES=0):
+        make_comment(article, author=user, body="Same words")
+    assert Comment.objects.count() == 3
+
+
+def test_a_deleted_comment_may_be_posted_again(article, user):
+    first = make_comment(article, author=user, body="Take two")
+    moderation.comment_delete(comment=first, user=user)
+    again = make_comment(article, author=user, body="Take two")
+    assert again.is_visible and Comment.objects.count() == 2
+
+
+@override_settings(MODERATION_WATCHED_WORDS=["link"], MODERATION_HOLD_FIRST_COMMENTS=1)
+def test_a_held_comment_is_logged_with_its_reason(article, user):
+    comment = make_comment(article, author=user, body="a link")
+    assert comment.state == Comment.State.PENDING
+    entry = AuditLogEntry.objects.get()
+    assert (entry.action, entry.actor, entry.comment, entry.target_user) == (
+        "hold",
+        None,
+        comment,
+        user,
+    )
+    assert entry.reason == "Contains the watched word “link”."
+    make_comment(article, author=user, body="plain")  # no longer new: published
+    assert Comment.objects.visible().count() == 1
+
+
+@override_settings(MODERATION_HOLD_FIRST_COMMENTS=1)
+def test_the_new_account_hold_names_its_reason(article, user):
+    make_comment(article, author=user)
+    assert AuditLogEntry.objects.get().reason == "New account: its first 1 comments are reviewed."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_stores_the_text_once():
+    article = make_article()
+    author = make_user()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        try:
+            barrier.wait()
+            services.comment_post(article=article, parent=None, author=author, body="Twice?")
+            outcomes.append("posted")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["posted", "refused"]
+    assert Comment.objects.count() == 1
