@@ -65,7 +65,10 @@ def comment_create(request, slug):
             if not comment.is_visible:
                 messages.info(request, "Your comment awaits review by a moderator.")
             sort = selectors.thread_sort(request.POST.get("sort"))
-            viewer = selectors.Viewer(request.user.pk, can_moderate(request.user))
+            # Moderators are staff (grant_moderator makes them so): for everyone else the
+            # permission lookup's two queries would only confirm they see what readers see.
+            moderator = request.user.is_staff and can_moderate(request.user)
+            viewer = selectors.Viewer(request.user.pk, moderator)
             return redirect(comment_thread_url(comment, sort=sort, viewer=viewer))
     return _compose(request, article=article, parent=parent, form=form, status=400)
 
