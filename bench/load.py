@@ -40,6 +40,7 @@ def gunicorn(*, env: dict[str, str], workers: int, log: Path):
                 f"--bind={HOST}:{port}",
                 f"--workers={workers}",
                 "--timeout=60",
+                "--log-level=warning",
             ],
             env={**os.environ, **env},
             stdout=log_file,
