@@ -11,7 +11,7 @@ from articles import moderation, selectors
 from articles.forms import CommentEditForm, ReportForm
 from articles.models import Comment
 from articles.permissions import can_moderate, ensure_comment_author
-from articles.views.comments import _add_service_errors
+from articles.views.comments import add_service_errors
 from articles.views.pages import comment_thread_url
 
 
@@ -43,7 +43,7 @@ def comment_edit(request, pk):
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your comment was updated.")
             return redirect(_in_thread(request, comment))
@@ -94,7 +94,7 @@ def comment_report(request, pk):
                 text=form.cleaned_data["text"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Thank you: a moderator will look at this comment.")
             return redirect(_in_thread(request, comment))

@@ -60,7 +60,7 @@ def comment_create(request, slug):
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if not comment.is_visible:
                 messages.info(request, "Your comment awaits review by a moderator.")
@@ -73,7 +73,8 @@ def comment_create(request, slug):
     return _compose(request, article=article, parent=parent, form=form, status=400)
 
 
-def _add_service_errors(form, error):
+def add_service_errors(form, error):
+    """Show a service's ValidationError on the form: per field where it names one."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)

@@ -17,7 +17,7 @@ from articles import moderation, selectors
 from articles.forms import BanForm, LiftForm, SuspendForm
 from articles.models import Article, Comment, UserSanction
 from articles.permissions import moderator_required
-from articles.views.comments import _add_service_errors
+from articles.views.comments import add_service_errors
 from articles.views.pages import comment_thread_url
 
 QUEUE_PAGE_SIZE = 50
@@ -154,7 +154,7 @@ def _applied(form, service, **arguments) -> bool:
     try:
         service(**arguments)
     except ValidationError as error:
-        _add_service_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True
 
