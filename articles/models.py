@@ -106,6 +106,32 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
             cursor.execute("SELECT nextval(%s)", [TREE_ID_SEQUENCE])
             return cursor.fetchone()[0]
 
+    def make_room_for_reply(self, parent_id):
+        """Open the two places a new last reply to ``parent_id`` takes, and return that reply's
+        ``(tree_id, lft, level)``; its ``rght`` is ``lft + 1``.
+
+        The caller holds the thread's lock (``services.lock_comment_tree``) and took it in an
+        earlier statement, so the parent read here is current. One statement does what mptt's
+        insert does in two (re-read the parent, then shift): posting is a hot path.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH parent AS (
+                    SELECT tree_id, rght, level FROM articles_comment WHERE id = %s
+                ), shifted AS (
+                    UPDATE articles_comment c
+                    SET lft = CASE WHEN c.lft > parent.rght THEN c.lft + 2 ELSE c.lft END,
+                        rght = c.rght + 2
+                    FROM parent
+                    WHERE c.tree_id = parent.tree_id AND c.rght >= parent.rght
+                )
+                SELECT tree_id, rght, level + 1 FROM parent
+                """,
+                [parent_id],
+            )
+            return cursor.fetchone()
+
     def next_tree_ids(self, count):
         """Reserve ``count`` fresh tree ids at once (bulk imports)."""
         with connection.cursor() as cursor:
@@ -123,7 +149,13 @@ class Comment(MPTTModel):
         REMOVED = "removed", "Removed by a moderator"
         DELETED = "deleted", "Deleted by its author"
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="comments")
+    # No index of its own: comment_article_thread_idx starts with it, and every reply shifts
+    # the rows after it, each shift writing to every index (see Meta.indexes).
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="comments", db_index=False
+    )
+    # Declared only to drop mptt's own index on it, which comment_tree_order_idx covers.
+    tree_id = models.PositiveIntegerField(editable=False)
     # PROTECT: a comment with replies is never deleted from the database, only its state changes.
     parent = TreeForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -131,12 +163,14 @@ class Comment(MPTTModel):
     title = models.CharField(max_length=settings.COMMENT_TITLE_MAX_LENGTH, blank=True)
     body = models.TextField()
     body_html = models.TextField()
+    # Indexed with created_at (Meta.indexes) for the duplicate check on every post.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="comments",
+        db_index=False,
     )
     # Imported comments have no account: the name they were signed with.
     author_name = models.CharField(max_length=150, blank=True)
@@ -168,6 +202,9 @@ class Comment(MPTTModel):
         indexes = [
             models.Index(fields=["tree_id", "lft"], name="comment_tree_order_idx"),
             models.Index(fields=["article", "tree_id", "lft"], name="comment_article_thread_idx"),
+            # An author's comments, newest last: the duplicate check reads only the last minutes
+            # of a prolific author's comments.
+            models.Index(fields=["author", "created_at"], name="comment_author_recent_idx"),
             # An article's top-level threads, for paging and sorting them without reading
             # their replies.
             models.Index(

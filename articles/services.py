@@ -30,12 +30,20 @@ def lock_comment_tree(tree_id: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_TREE_LOCK_NAMESPACE, tree_id])
 
 
-def lock_author_writes(user_id: int) -> None:
-    """Serialise one author's posts until the transaction ends, so that two identical posts sent
-    at once are both seen by the duplicate check, and a new account's count of comments is exact.
+def lock_for_posting(*, author_id: int, tree_id: int | None) -> None:
+    """Serialise one author's posts, and writers to the thread replied to (``tree_id``, None
+    for a new thread), until the transaction ends; one statement, as posting is a hot path.
+
+    The author's lock makes two identical posts sent at once both meet the duplicate check, and
+    a new account's count of comments exact. It is always taken first: no deadlock.
     """
+    locks = [_AUTHOR_LOCK_NAMESPACE, author_id]
+    if tree_id is not None:
+        locks += [_TREE_LOCK_NAMESPACE, tree_id]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_AUTHOR_LOCK_NAMESPACE, user_id])
+        cursor.execute(
+            "SELECT " + ", ".join(["pg_advisory_xact_lock(%s, %s)"] * (len(locks) // 2)), locks
+        )
 
 
 def validate_comment_text(*, title: str, body: str) -> tuple[str, str]:
@@ -72,13 +80,18 @@ def comment_post(
     body_html = render_markdown(body)
 
     with transaction.atomic():
-        # Read the flag inside the transaction so a thread locked a moment ago stays locked.
-        if not Article.objects.filter(pk=article.pk, comments_open=True).exists():
+        lock_for_posting(author_id=author.pk, tree_id=parent.tree_id if parent else None)
+        # After the locks, so a thread locked or a duplicate posted a moment ago is seen.
+        checks = antiabuse.posting_checks(article_id=article.pk, author_id=author.pk, body=body)
+        if not checks.comments_open:
             raise ValidationError("Comments on this article are closed.")
-        antiabuse.ensure_may_write(author)
-        lock_author_writes(author.pk)
-        antiabuse.ensure_not_duplicate(author=author, body=body)
-        hold_reason = antiabuse.hold_reason(author=author, text=f"{title}\n{body}")
+        if checks.sanctioned:
+            antiabuse.ensure_may_write(author)  # reads the sanction, to say why and until when
+        if checks.duplicate:
+            raise antiabuse.duplicate_error()
+        hold_reason = antiabuse.hold_reason(
+            text=f"{title}\n{body}", earlier_comments=checks.earlier_comments
+        )
         comment = Comment(
             article=article,
             parent=parent,
@@ -88,9 +101,16 @@ def comment_post(
             body_html=body_html,
             state=Comment.State.PENDING if hold_reason else Comment.State.VISIBLE,
         )
+        if parent is None:
+            comment.tree_id, comment.lft, comment.level = Comment.objects.next_tree_ids(1)[0], 1, 0
+        else:
+            comment.tree_id, comment.lft, comment.level = Comment.objects.make_room_for_reply(
+                parent.pk
+            )
+        # With its place set, mptt inserts the row as it is.
+        comment.rght = comment.lft + 1
         if parent is not None:
-            lock_comment_tree(parent.tree_id)
-        # mptt re-reads the parent's lft/rght after the lock is held (refresh_target).
+            parent.rght = comment.rght + 1  # as stored now, as mptt's own insert would leave it
         comment.save()
         if hold_reason:
             AuditLogEntry.objects.create(

@@ -1,12 +1,14 @@
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 from django.test import override_settings
+from django.utils import timezone
 
 from articles import antiabuse, moderation, services
-from articles.models import AuditLogEntry, Comment
+from articles.models import AuditLogEntry, Comment, UserSanction
 from tests.factories import make_article, make_comment, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
@@ -42,6 +44,57 @@ def test_duplicates_are_per_author_and_within_the_window(article, user):
     with override_settings(COMMENT_DUPLICATE_WINDOW_MINUTES=0):
         make_comment(article, author=user, body="Same words")
     assert Comment.objects.count() == 3
+
+
+HOUR = timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "starts", "ends", "lifted", "in_force"),
+    [
+        ("suspension", -HOUR, HOUR, False, True),
+        ("suspension", -2 * HOUR, -HOUR, False, False),  # over
+        ("suspension", HOUR, 2 * HOUR, False, False),  # not yet
+        ("suspension", -HOUR, HOUR, True, False),
+        ("ban", -HOUR, None, False, True),
+        ("ban", -HOUR, None, True, False),
+    ],
+)
+def test_the_posting_checks_see_a_sanction_exactly_when_it_is_in_force(
+    article, user, moderator, kind, starts, ends, lifted, in_force
+):
+    # The posting path asks in SQL what UserSanctionQuerySet.active() asks through the ORM.
+    now = timezone.now()
+    UserSanction.objects.create(
+        user=user,
+        kind=kind,
+        reason="r",
+        created_by=moderator,
+        starts_at=now + starts,
+        ends_at=ends and now + ends,
+        lifted_at=now if lifted else None,
+    )
+    checks = antiabuse.posting_checks(article_id=article.pk, author_id=user.pk, body="x")
+    assert checks.sanctioned is in_force
+    assert UserSanction.objects.in_force_for(user.pk).exists() is in_force
+
+
+def test_the_posting_checks_name_a_missing_article_closed(user):
+    checks = antiabuse.posting_checks(article_id=0, author_id=user.pk, body="x")
+    assert checks.comments_open is False
+
+
+@override_settings(MODERATION_HOLD_FIRST_COMMENTS=3)
+def test_the_posting_checks_count_earlier_comments_up_to_the_hold(article, user):
+    counts = []
+    for _ in range(5):
+        counts.append(
+            antiabuse.posting_checks(
+                article_id=article.pk, author_id=user.pk, body="x"
+            ).earlier_comments
+        )
+        make_comment(article, author=user)
+    assert counts == [0, 1, 2, 3, 3]
 
 
 def test_a_deleted_comment_may_be_posted_again(article, user):

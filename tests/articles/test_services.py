@@ -32,6 +32,24 @@ def test_reply_at_any_depth_nests_under_its_parent(article, user):
     assert_trees_valid()
 
 
+def test_replies_become_the_last_reply_of_their_parent_and_later_comments_make_room(article, user):
+    root = make_comment(article, author=user)
+    first, second = (make_comment(article, parent=root, author=user) for _ in range(2))
+    under_first = make_comment(article, parent=first, author=user)  # inside, before `second`
+    third = make_comment(article, parent=root, author=user)
+    assert [c.pk for c in root.get_children()] == [first.pk, second.pk, third.pk]
+    order = Comment.objects.filter(tree_id=root.tree_id).order_by("lft")
+    assert [c.pk for c in order] == [root.pk, first.pk, under_first.pk, second.pk, third.pk]
+    assert [(c.lft, c.rght, c.level) for c in order] == [
+        (1, 10, 0),
+        (2, 5, 1),
+        (3, 4, 2),
+        (6, 7, 1),
+        (8, 9, 1),
+    ]
+    assert_trees_valid()
+
+
 def test_body_is_rendered_and_sanitised_once_when_written(article, user):
     comment = services.comment_post(
         article=article,

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Comment
-from tests.factories import make_article, make_comment
+from tests.factories import make_article, make_comment, make_realistic_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,20 @@ def test_posting_without_csrf_token_is_refused(article, user):
     response = client.post(reverse("comment_create", args=[article.slug]), {"body": "hi"})
     assert response.status_code == 403
     assert not Comment.objects.exists()
+
+
+# Posting cost: a reply is a fixed number of queries, whatever the size of its thread.
+
+
+@pytest.mark.parametrize("size", [10, 2_000])
+def test_posting_a_reply_costs_the_same_few_queries_at_any_thread_size(
+    signed_in, article, size, django_assert_max_num_queries
+):
+    comments = make_realistic_thread(article, size)
+    url = reverse("comment_create", args=[article.slug])
+    # session, user, parent with its article; savepoint, locks, checks, room, insert, release;
+    # the page to land on
+    with django_assert_max_num_queries(10):
+        response = signed_in.post(url, {"parent": comments[size // 2].pk, "body": "Quick"})
+    assert response.status_code == 302
+    assert Comment.objects.get(body="Quick").parent == comments[size // 2]
