@@ -289,7 +289,7 @@ def _has_unsafe_markup(html: str) -> bool:
 
 
 def _insert_comments(article, resolved: list[ResolvedComment], rows, new: list[int], existing):
-    """Bulk-insert new threads; put new replies to stored comments in place through mptt."""
+    """Bulk-insert new threads; put new replies to stored comments in place one by one."""
     bulk: list[int] = []  # positions written in one go: whole new threads
     one_by_one: list[int] = []  # positions under a comment stored by an earlier import
     in_bulk: set[int] = set()
@@ -310,9 +310,7 @@ def _insert_comments(article, resolved: list[ResolvedComment], rows, new: list[i
         parent = Comment.objects.get(pk=parent_pk)
         services.lock_comment_tree(parent.tree_id)
         node = _new_comment(article, item, rows[position])
-        node.parent = parent
-        # mptt re-reads the parent's lft/rght now that the lock is held (refresh_target).
-        node.save()
+        Comment.objects.insert_reply(node, parent)
         pks[position] = node.pk
 
 

@@ -106,13 +106,18 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
             cursor.execute("SELECT nextval(%s)", [TREE_ID_SEQUENCE])
             return cursor.fetchone()[0]
 
-    def make_room_for_reply(self, parent_id):
-        """Open the two places a new last reply to ``parent_id`` takes, and return that reply's
-        ``(tree_id, lft, level)``; its ``rght`` is ``lft + 1``.
+    def insert_root(self, comment):
+        """Store the new ``comment`` as the first of a thread of its own."""
+        comment.tree_id = self._get_next_tree_id()
+        comment.lft, comment.rght, comment.level = 1, 2, 0
+        comment.save()  # with its place set, mptt inserts the row as it is
 
-        The caller holds the thread's lock (``services.lock_comment_tree``) and took it in an
-        earlier statement, so the parent read here is current. One statement does what mptt's
-        insert does in two (re-read the parent, then shift): posting is a hot path.
+    def insert_reply(self, comment, parent):
+        """Store the new ``comment`` as ``parent``'s last reply.
+
+        The caller holds the thread's lock (``services.lock_comment_tree``), taken in an earlier
+        statement so the parent read here is current. One statement makes room where mptt's
+        insert takes two (re-read the parent, then shift): posting is a hot path.
         """
         with connection.cursor() as cursor:
             cursor.execute(
@@ -128,9 +133,13 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
                 )
                 SELECT tree_id, rght, level + 1 FROM parent
                 """,
-                [parent_id],
+                [parent.pk],
             )
-            return cursor.fetchone()
+            comment.tree_id, comment.lft, comment.level = cursor.fetchone()
+        comment.parent = parent
+        comment.rght = comment.lft + 1
+        comment.save()  # with its place set, mptt inserts the row as it is
+        parent.rght = comment.rght + 1  # as stored now, as mptt's own insert would leave it
 
     def next_tree_ids(self, count):
         """Reserve ``count`` fresh tree ids at once (bulk imports)."""

@@ -102,16 +102,9 @@ def comment_post(
             state=Comment.State.PENDING if hold_reason else Comment.State.VISIBLE,
         )
         if parent is None:
-            comment.tree_id, comment.lft, comment.level = Comment.objects.next_tree_ids(1)[0], 1, 0
+            Comment.objects.insert_root(comment)
         else:
-            comment.tree_id, comment.lft, comment.level = Comment.objects.make_room_for_reply(
-                parent.pk
-            )
-        # With its place set, mptt inserts the row as it is.
-        comment.rght = comment.lft + 1
-        if parent is not None:
-            parent.rght = comment.rght + 1  # as stored now, as mptt's own insert would leave it
-        comment.save()
+            Comment.objects.insert_reply(comment, parent)
         if hold_reason:
             AuditLogEntry.objects.create(
                 action=AuditLogEntry.Action.HOLD,
