@@ -65,6 +65,8 @@ def ensure_may_write(user) -> None:
 
 
 class PostingChecks(NamedTuple):
+    """What ``posting_checks`` found."""
+
     comments_open: bool  # False also when the article does not exist
     sanctioned: bool
     duplicate: bool

@@ -37,13 +37,16 @@ def lock_for_posting(*, author_id: int, tree_id: int | None) -> None:
     The author's lock makes two identical posts sent at once both meet the duplicate check, and
     a new account's count of comments exact. It is always taken first: no deadlock.
     """
-    locks = [_AUTHOR_LOCK_NAMESPACE, author_id]
-    if tree_id is not None:
-        locks += [_TREE_LOCK_NAMESPACE, tree_id]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join(["pg_advisory_xact_lock(%s, %s)"] * (len(locks) // 2)), locks
-        )
+        if tree_id is None:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [_AUTHOR_LOCK_NAMESPACE, author_id]
+            )
+        else:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s), pg_advisory_xact_lock(%s, %s)",
+                [_AUTHOR_LOCK_NAMESPACE, author_id, _TREE_LOCK_NAMESPACE, tree_id],
+            )
 
 
 def validate_comment_text(*, title: str, body: str) -> tuple[str, str]:
