@@ -68,6 +68,7 @@ class PostingChecks(NamedTuple):
     """What ``posting_checks`` found."""
 
     comments_open: bool  # False also when the article does not exist
+    parent_shown: bool | None  # None without a parent
     sanctioned: bool
     duplicate: bool
     earlier_comments: int  # counted up to MODERATION_HOLD_FIRST_COMMENTS only
@@ -79,6 +80,7 @@ class PostingChecks(NamedTuple):
 _POSTING_CHECKS_SQL = """
 SELECT
     coalesce((SELECT comments_open FROM articles_article WHERE id = %(article)s), false),
+    (SELECT state = 'visible' FROM articles_comment WHERE id = %(parent)s),
     EXISTS (
         SELECT 1 FROM articles_usersanction
         WHERE user_id = %(author)s AND lifted_at IS NULL AND starts_at <= %(now)s
@@ -95,16 +97,20 @@ SELECT
 """
 
 
-def posting_checks(*, article_id: int, author_id: int, body: str) -> PostingChecks:
-    """Whether comments on the article are open, whether the author is suspended or banned, has
-    posted ``body`` within ``COMMENT_DUPLICATE_WINDOW_MINUTES``, and how many comments they
-    posted before (up to ``MODERATION_HOLD_FIRST_COMMENTS``): one query."""
+def posting_checks(
+    *, article_id: int, parent_id: int | None, author_id: int, body: str
+) -> PostingChecks:
+    """Whether comments on the article are open, whether the comment replied to is shown,
+    whether the author is suspended or banned, has posted ``body`` within
+    ``COMMENT_DUPLICATE_WINDOW_MINUTES``, and how many comments they posted before (up to
+    ``MODERATION_HOLD_FIRST_COMMENTS``): one query."""
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             _POSTING_CHECKS_SQL,
             {
                 "article": article_id,
+                "parent": parent_id,
                 "author": author_id,
                 "body": body,
                 "now": now,

@@ -78,16 +78,22 @@ def comment_post(
     title, body = validate_comment_text(title=title, body=body)
     if parent is not None and parent.article_id != article.pk:
         raise ValidationError("You can only reply to a comment on the same article.")
-    if parent is not None and not parent.is_visible:
-        raise ValidationError("You can only reply to a comment that is shown.")
     body_html = render_markdown(body)
 
     with transaction.atomic():
         lock_for_posting(author_id=author.pk, tree_id=parent.tree_id if parent else None)
-        # After the locks, so a thread locked or a duplicate posted a moment ago is seen.
-        checks = antiabuse.posting_checks(article_id=article.pk, author_id=author.pk, body=body)
+        # After the locks, so a thread locked, a parent hidden (under the thread's lock) or a
+        # duplicate posted a moment ago is seen.
+        checks = antiabuse.posting_checks(
+            article_id=article.pk,
+            parent_id=parent.pk if parent else None,
+            author_id=author.pk,
+            body=body,
+        )
         if not checks.comments_open:
             raise ValidationError("Comments on this article are closed.")
+        if parent is not None and not checks.parent_shown:
+            raise ValidationError("You can only reply to a comment that is shown.")
         if checks.sanctioned:
             antiabuse.ensure_may_write(author)  # reads the sanction, to say why and until when
         if checks.duplicate:

@@ -76,6 +76,9 @@ def comment_create(request, slug):
             moderator = request.user.is_staff and can_moderate(request.user)
             viewer = selectors.Viewer(request.user.pk, moderator)
             return redirect(comment_thread_url(comment, sort=sort, viewer=viewer))
+    # The parent is shown again only if readers may see it here: never a hidden comment's text.
+    if parent is not None and not (parent.is_visible and parent.article_id == article.pk):
+        parent = None
     return _compose(request, article=article, parent=parent, form=form, status=400)
 
 

@@ -74,13 +74,15 @@ def test_the_posting_checks_see_a_sanction_exactly_when_it_is_in_force(
         ends_at=ends and now + ends,
         lifted_at=now if lifted else None,
     )
-    checks = antiabuse.posting_checks(article_id=article.pk, author_id=user.pk, body="x")
+    checks = antiabuse.posting_checks(
+        article_id=article.pk, parent_id=None, author_id=user.pk, body="x"
+    )
     assert checks.sanctioned is in_force
     assert UserSanction.objects.in_force_for(user.pk).exists() is in_force
 
 
 def test_the_posting_checks_name_a_missing_article_closed(user):
-    checks = antiabuse.posting_checks(article_id=0, author_id=user.pk, body="x")
+    checks = antiabuse.posting_checks(article_id=0, parent_id=None, author_id=user.pk, body="x")
     assert checks.comments_open is False
 
 
@@ -90,7 +92,7 @@ def test_the_posting_checks_count_earlier_comments_up_to_the_hold(article, user)
     for _ in range(5):
         counts.append(
             antiabuse.posting_checks(
-                article_id=article.pk, author_id=user.pk, body="x"
+                article_id=article.pk, parent_id=None, author_id=user.pk, body="x"
             ).earlier_comments
         )
         make_comment(article, author=user)

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 
-from articles import services
+from articles import moderation, services
 from articles.models import Comment
 from tests.factories import make_article, make_comment, make_user
 from tests.treecheck import assert_trees_valid
@@ -83,6 +83,17 @@ def test_reply_to_a_comment_of_another_article_is_refused(article, user):
     with pytest.raises(ValidationError, match="same article"):
         services.comment_post(article=article, parent=other, author=user, body="hi")
     assert Comment.objects.count() == 1
+
+
+def test_a_reply_to_a_comment_hidden_since_it_was_read_is_refused(article, user, moderator):
+    parent = make_comment(article)
+    as_read_by_the_view = Comment.objects.get(pk=parent.pk)
+    moderation.comment_hide(comment=parent, moderator=moderator)
+    with pytest.raises(ValidationError, match="only reply to a comment that is shown"):
+        services.comment_post(
+            article=article, parent=as_read_by_the_view, author=user, body="Too late"
+        )
+    assert not Comment.objects.filter(body="Too late").exists()
 
 
 def test_closed_article_refuses_comments(user):

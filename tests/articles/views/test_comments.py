@@ -80,6 +80,22 @@ def test_reply_to_another_articles_comment_is_refused(signed_in, article):
     assert Comment.objects.count() == 1
 
 
+@pytest.mark.parametrize("state", ["hidden", "removed", "pending", "deleted"])
+def test_a_refused_reply_never_shows_the_text_of_a_comment_readers_may_not_see(
+    signed_in, article, state
+):
+    parent = make_comment(article, title="Secret title", body="Secret body")
+    Comment.objects.filter(pk=parent.pk).update(state=state)
+    response = signed_in.post(
+        reverse("comment_create", args=[article.slug]), {"parent": parent.pk, "body": "Hi"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "only reply to a comment that is shown" in html
+    assert "Secret" not in html and parent.display_author not in html
+    assert not Comment.objects.filter(body="Hi").exists()
+
+
 def test_posting_on_a_closed_article_is_refused(signed_in):
     closed = make_article(comments_open=False)
     response = signed_in.post(reverse("comment_create", args=[closed.slug]), {"body": "hi"})
