@@ -154,11 +154,21 @@ def _changed_threads(comment_ids) -> None:
         thread_changed(article_id)
 
 
-def _restore_states(before: dict[str, str]) -> dict[str, str]:
-    # Back to the state each comment had, for those still hidden (a later decision wins).
+def _restore_states(before: dict[str, str], *, decision: AuditLogEntry) -> dict[str, str]:
+    # Back to the state each comment had before ``decision`` (a branch hide, a ban) hid it: for
+    # those still hidden, and not decided on since, alone or in another branch (a later
+    # decision wins, even one that hid the comment again).
+    ids = [int(pk) for pk in before]
+    later = AuditLogEntry.objects.filter(pk__gt=decision.pk)
+    decided_since = set(later.filter(comment_id__in=ids).values_list("comment_id", flat=True))
+    for details in later.filter(
+        action=Action.HIDE_BRANCH, details__comments__has_any_keys=list(before)
+    ).values_list("details", flat=True):
+        decided_since.update(int(pk) for pk in details["comments"])
     still_hidden = set(
         Comment.objects.select_for_update()
-        .filter(pk__in=[int(pk) for pk in before], state=State.HIDDEN)
+        .filter(pk__in=ids, state=State.HIDDEN)
+        .exclude(pk__in=decided_since)
         .values_list("pk", flat=True)
     )
     restored = {pk: state for pk, state in before.items() if int(pk) in still_hidden}
@@ -180,7 +190,7 @@ def comment_branch_restore(*, comment: Comment, moderator, reason: str = "") -> 
         )
         if entry is None:
             raise ValidationError("This comment's branch was never hidden.")
-        restored = _restore_states(entry.details["comments"])
+        restored = _restore_states(entry.details["comments"], decision=entry)
         if not restored:
             raise ValidationError("Nothing this branch hid is still hidden.")
         _record(
@@ -420,7 +430,10 @@ def user_sanction_lift(
             raise ValidationError(f"This {current.get_kind_display().lower()} has already ended.")
         current.lifted_at, current.lifted_by = timezone.now(), moderator
         current.save(update_fields=["lifted_at", "lifted_by"])
-        restored = _restore_states(current.hidden_comments) if restore_comments else {}
+        restored = {}
+        if restore_comments and current.hidden_comments:
+            ban = AuditLogEntry.objects.get(action=Action.BAN, details__sanction=current.pk)
+            restored = _restore_states(current.hidden_comments, decision=ban)
         _record(
             actor=moderator,
             action=Action.LIFT,

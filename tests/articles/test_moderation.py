@@ -187,6 +187,35 @@ def test_restore_branch_brings_back_exactly_what_the_branch_hide_hid(article, mo
         moderation.comment_branch_restore(comment=root, moderator=moderator)
 
 
+def test_restoring_a_branch_never_undoes_a_later_decision_to_hide_a_comment_again(
+    article, moderator
+):
+    root, reply, deep, sibling, _ = make_branch(article)
+    moderation.comment_branch_hide(comment=root, moderator=moderator)
+    moderation.comment_restore(comment=reply, moderator=moderator)
+    moderation.comment_hide(comment=reply, moderator=make_moderator(), reason="abuse")
+    moderation.comment_restore(comment=sibling, moderator=moderator)
+    moderation.comment_branch_hide(comment=sibling, moderator=moderator)  # a branch of its own
+
+    moderation.comment_branch_restore(comment=root, moderator=moderator)
+    assert states(root, reply, deep, sibling) == [
+        State.VISIBLE,
+        State.HIDDEN,
+        State.VISIBLE,
+        State.HIDDEN,
+    ]
+    # Restored once: a second restore replays nothing, whatever was hidden since.
+    moderation.comment_hide(comment=deep, moderator=moderator, reason="spam")
+    with pytest.raises(ValidationError, match="still hidden"):
+        moderation.comment_branch_restore(comment=root, moderator=moderator)
+    assert states(root, reply, deep, sibling) == [
+        State.VISIBLE,
+        State.HIDDEN,
+        State.HIDDEN,
+        State.HIDDEN,
+    ]
+
+
 def test_branch_actions_refuse_when_there_is_nothing_to_do(article, moderator):
     root = make_comment(article)
     with pytest.raises(ValidationError, match="never hidden"):
@@ -469,6 +498,17 @@ def test_lifting_a_ban_brings_back_the_comments_it_hid(article, moderator):
     assert entry.details == {"sanction": sanction.pk, "restored_comments": 2}
     with pytest.raises(ValidationError, match="already ended"):
         moderation.user_sanction_lift(sanction=sanction, moderator=moderator)
+
+
+def test_lifting_a_ban_never_undoes_a_later_decision_to_hide_a_comment_again(article, moderator):
+    member = make_user()
+    doxxing, other = make_comment(article, author=member), make_comment(article, author=member)
+    sanction = moderation.user_ban(user=member, moderator=moderator, reason="x", hide_comments=True)
+    moderation.comment_restore(comment=doxxing, moderator=moderator)
+    moderation.comment_hide(comment=doxxing, moderator=moderator, reason="doxxing")
+
+    assert moderation.user_sanction_lift(sanction=sanction, moderator=moderator) == 1
+    assert states(doxxing, other) == [State.HIDDEN, State.VISIBLE]
 
 
 def test_lifting_can_leave_the_comments_hidden(article, moderator):
