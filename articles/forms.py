@@ -129,8 +129,13 @@ class BanForm(forms.Form):
     hide_comments = forms.BooleanField(required=False, label="Also hide all their comments")
 
 
-class LiftForm(forms.Form):
+class ReasonForm(forms.Form):
+    """A moderator's optional reason for an action, as logged."""
+
     reason = forms.CharField(required=False, max_length=500, label="Reason")
+
+
+class LiftForm(ReasonForm):
     restore_comments = forms.BooleanField(
         required=False, initial=True, label="Bring back the comments a ban hid"
     )

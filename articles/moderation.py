@@ -9,6 +9,7 @@ tree whatever is hidden, and every decision can be undone.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -357,6 +358,9 @@ def _check_sanction(*, user, moderator, reason: str, kind) -> str:
         raise ValidationError({"reason": f"Keep it under {REASON_MAX_LENGTH} characters."})
     if can_moderate(user):
         raise ValidationError("Moderators cannot be suspended or banned; remove their role first.")
+    # One sanction decided at a time per user (the user's row locked until the transaction
+    # ends): two moderators, or a double submit, never stack two bans.
+    get_user_model().objects.select_for_update().get(pk=user.pk)
     active = UserSanction.objects.active().filter(user=user)
     if active.filter(kind=UserSanction.Kind.BAN).exists():
         raise ValidationError("This user is already banned.")

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from articles import moderation, selectors
-from articles.forms import BanForm, LiftForm, SuspendForm
+from articles.forms import BanForm, LiftForm, ReasonForm, SuspendForm
 from articles.models import Article, Comment, UserSanction
 from articles.permissions import moderator_required
 from articles.views.comments import add_service_errors
@@ -34,8 +34,12 @@ def _back(request, fallback: str):
 
 
 def _act(request, service, done: str, fallback: str, **target):
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return _back(request, fallback)
     try:
-        result = service(moderator=request.user, reason=request.POST.get("reason", ""), **target)
+        result = service(moderator=request.user, reason=form.cleaned_data["reason"], **target)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -560,6 +560,31 @@ def test_audit_log_rows_cannot_be_changed_or_deleted(article, moderator):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_two_moderators_banning_at_once_leave_one_ban():
+    member, moderators = make_user(), [make_moderator(), make_moderator()]
+    make_comment(make_article(), author=member)
+    barrier = threading.Barrier(2)
+    refused = []
+
+    def ban(moderator):
+        try:
+            barrier.wait()
+            moderation.user_ban(user=member, moderator=moderator, reason="x", hide_comments=True)
+        except ValidationError as error:
+            refused.append(error.messages)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=ban, args=(m,)) for m in moderators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert refused == [["This user is already banned."]]
+    assert UserSanction.objects.active().filter(user=member).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_hiding_branches_while_replies_arrive_keeps_the_thread_valid():
     article = make_article()
     moderator = make_moderator()

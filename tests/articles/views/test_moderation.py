@@ -48,6 +48,17 @@ def test_in_page_actions_change_the_state_log_the_reason_and_return_to_the_comme
     assert message in messages_of(page)
 
 
+@pytest.mark.parametrize("reason", ["nul \x00 byte", "x" * 501])
+def test_a_reason_that_cannot_be_stored_is_refused_with_a_message(as_moderator, article, reason):
+    comment = make_comment(article)
+    response = as_moderator.post(
+        reverse("moderation_comment_hide", args=[comment.pk]), {"reason": reason}, follow=True
+    )
+    assert response.status_code == 200 and messages_of(response)
+    assert Comment.objects.get(pk=comment.pk).state == State.VISIBLE
+    assert not AuditLogEntry.objects.exists()
+
+
 def test_a_refused_action_says_why_and_changes_nothing(as_moderator, article):
     comment = make_comment(article)
     response = as_moderator.post(
