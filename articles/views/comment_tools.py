@@ -11,6 +11,7 @@ from articles import moderation, selectors
 from articles.forms import CommentEditForm, ReportForm
 from articles.models import Comment
 from articles.permissions import can_moderate, ensure_comment_author
+from articles.views import limits
 from articles.views.comments import add_service_errors
 from articles.views.pages import comment_thread_url
 
@@ -30,8 +31,16 @@ def _own_comment(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk):
-    """The edit form for one's own comment, and saving it (within the edit window)."""
+    """The edit form for one's own comment, and saving it (within the edit window).
+
+    A saved edit counts as a post for the posting rate limit: otherwise rewriting one comment
+    over and over would get round it (and retire the thread's cached pages each time).
+    """
     comment = _own_comment(request, pk)
+    if request.method == "POST":
+        wait = limits.posting_wait(request)
+        if wait:
+            return limits.too_many_posts(request, wait)
     data = request.POST if request.method == "POST" else None
     form = CommentEditForm(data, initial={"title": comment.title, "body": comment.body})
     if request.method == "POST" and form.is_valid():

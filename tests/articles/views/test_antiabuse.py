@@ -30,7 +30,7 @@ def test_posting_too_fast_as_one_user_is_429_and_stores_nothing(signed_in, artic
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
     html = response.content.decode()
-    assert "You have posted too many comments in a short time" in html
+    assert "You have posted or edited too many comments in a short time" in html
     assert "three, too fast</textarea>" in html  # the text is given back
     assert list(Comment.objects.values_list("body", flat=True).order_by("id")) == ["one", "two"]
 
@@ -55,6 +55,19 @@ def test_the_ip_limit_counts_every_account_from_one_address(client, article, set
     other.force_login(make_user())
     assert post(other, article, "someone elsewhere").status_code == 302
     assert Comment.objects.count() == 3
+
+
+def test_edits_count_as_posts_for_the_rate_limit(signed_in, article, user, settings):
+    settings.COMMENT_RATE_PER_USER = "3/m"
+    comment = make_comment(article, author=user, body="first")  # not through the view
+    url = reverse("comment_edit", args=[comment.pk])
+    for n in range(3):
+        assert signed_in.post(url, {"body": f"edit {n}"}).status_code == 302
+    response = signed_in.post(url, {"body": "edit, too fast"})
+    assert response.status_code == 429
+    assert "edit, too fast</textarea>" in response.content.decode()
+    assert Comment.objects.get(pk=comment.pk).body == "edit 2"
+    assert signed_in.get(url).status_code == 200  # reading the form is not limited
 
 
 # Honeypots
