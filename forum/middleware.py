@@ -14,6 +14,9 @@ logger = logging.getLogger("forum.availability")
 RETRY_AFTER_SECONDS = 30
 
 
+_FORMS = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
 class StrictUtf8FormsMiddleware:
     """Refuse a form that is not valid UTF-8, with a 400 that says so.
 
@@ -26,9 +29,14 @@ class StrictUtf8FormsMiddleware:
 
     def __call__(self, request):
         # Django reads url-encoded forms as UTF-8 only (refusing any other charset named).
-        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+        # Multipart forms are checked whole: the site takes no file uploads, so every byte of
+        # one is text.
+        if request.method == "POST" and request.content_type in _FORMS:
+            body = request.body
+            if request.content_type == "application/x-www-form-urlencoded":
+                body = unquote_to_bytes(body)
             try:
-                unquote_to_bytes(request.body).decode("utf-8")
+                body.decode("utf-8")
             except UnicodeDecodeError:
                 raise BadRequest("The form data is not valid UTF-8.") from None
         return self.get_response(request)

@@ -106,6 +106,19 @@ def test_a_form_that_is_not_utf8_is_400_and_stores_nothing(signed_in, post_url):
     assert_refused(response, 400, "not valid UTF-8")
 
 
+def test_a_multipart_form_that_is_not_utf8_is_400_and_stores_nothing(signed_in, post_url):
+    boundary = "XyZ"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="body"\r\n\r\n'.encode()
+        + "café latin-1".encode("latin-1")
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = signed_in.generic(
+        "POST", post_url, body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert_refused(response, 400, "not valid UTF-8")
+
+
 def test_a_form_in_another_charset_is_400(signed_in, post_url):
     response = signed_in.post(
         post_url, b"body=sneaky+caf%E9", content_type=f"{FORM}; charset=iso-8859-1"
