@@ -24,7 +24,7 @@ from articles.models import (
     UserSanction,
     origin_name,
 )
-from articles.permissions import can_moderate, may_moderate_expression
+from articles.permissions import may_moderate_expression
 
 # How top-level threads can be ordered (the ``sort`` parameter of an article page). Tree ids come
 # from a sequence, so they give the order threads were started in.
@@ -60,13 +60,6 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
-
-
-def viewer_for(user) -> Viewer:
-    """The Viewer for ``user``, in its own queries (pages that fold them in use viewer_from)."""
-    if not user.is_authenticated:
-        return ANONYMOUS
-    return Viewer(user.pk, can_moderate(user), active_sanction(user))
 
 
 def for_viewer(queryset, user):

@@ -57,7 +57,6 @@ def test_the_article_pages_moderator_check_agrees_with_the_guard():
         if user.is_authenticated:
             annotated = selectors.articles_for_viewer(user).get(pk=article.pk)
             assert annotated.viewer_may_moderate is expected, name
-        assert selectors.viewer_for(user).may_moderate is expected, name
 
 
 def test_anonymous_readers_get_a_plain_article_query():
