@@ -170,3 +170,23 @@ def test_a_thread_too_deep_for_nested_json_suggests_a_flat_format(tmp_path):
     assert list(tmp_path.iterdir()) == [source]
     call_command("export_article", "--format", "disqus", "-o", str(target), stderr=io.StringIO())
     assert target.exists()
+
+
+def test_a_posted_comment_never_shares_its_json_id_with_an_imported_forum_comment(tmp_path):
+    article = make_article()
+    imported, posted = make_comment(article, body="from elsewhere"), make_comment(article)
+    # An earlier import of another forum's archive stored this key: the posted one's pk.
+    Comment.objects.filter(pk=imported.pk).update(import_key=f"forum:{posted.pk}")
+    path = tmp_path / "export.json"
+    call_command("export_article", "-o", str(path), stderr=io.StringIO())
+    (document,) = json.loads(path.read_text())["articles"]
+    ids = [(c["source"], c["id"]) for c in document["comments"]]
+    assert ids == [("forum", str(posted.pk)), ("forum", f"forum-{posted.pk}")]
+    empty_the_forum()
+
+    out = io.StringIO()
+    call_command("import_article", str(path), stdout=out)
+
+    assert "duplicate_id" not in out.getvalue()
+    bodies = Comment.objects.order_by("tree_id").values_list("body", flat=True)
+    assert list(bodies) == ["from elsewhere", posted.body]
