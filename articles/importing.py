@@ -183,8 +183,14 @@ def _lock_import(source: SourceArticle) -> None:
 
 def _find_article(source: SourceArticle, fields: dict) -> Article | None:
     if source.source == "text":
-        # The plain-text format has no ids: an article is its slug, as it always was.
-        return Article.objects.filter(slug=fields["slug"]).first()
+        # The plain-text format has no ids: an article is the slug it was first stored under
+        # (its import id), or, stored before articles kept their source (or written here), its
+        # slug. An article from another source with that slug is not this one: it keeps its
+        # text, and this one gets a free slug.
+        return (
+            Article.objects.filter(import_source="text", import_id=fields["import_id"]).first()
+            or Article.objects.filter(import_source="", slug=fields["slug"]).first()
+        )
     return Article.objects.filter(
         import_source=fields["import_source"], import_id=fields["import_id"]
     ).first()
