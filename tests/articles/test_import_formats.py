@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from articles.importers import read_articles
 from articles.importers.records import ImportReport
@@ -188,6 +189,34 @@ def test_a_newer_json_export_updates_the_article_text(tmp_path):
 
     assert "Updated “Chips get faster again”" in out
     assert Article.objects.get(import_id="chips-2014").body == "A corrected body."
+
+
+def test_a_time_outside_the_years_1_to_9999_in_utc_is_a_bad_date(tmp_path, client):
+    path = tmp_path / "dates.json"
+    early = "0001-01-01T00:00:00+05:00"
+    comment = {"id": "c1", "created_at": early, "body": "x"}
+    path.write_text(
+        json.dumps(
+            {
+                "format": "forum-archive",
+                "version": 1,
+                "articles": [
+                    {"id": "d1", "title": "Dates", "published_at": early, "comments": [comment]}
+                ],
+            }
+        )
+    )
+
+    out = run(path)
+
+    assert out.count(f"{early!r}") == 2
+    assert "bad_date (2)" in out
+    article = Article.objects.get()
+    assert article.published_at.year == timezone.now().year
+    assert Comment.objects.get().created_at.year == article.published_at.year
+    assert client.get("/").status_code == 200
+    assert client.get(article.get_absolute_url()).status_code == 200
+    call_command("export_article", stdout=io.StringIO())
 
 
 def test_dry_run_reports_and_writes_nothing():
