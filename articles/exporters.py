@@ -25,12 +25,11 @@ from django.utils.text import slugify
 from lxml import etree
 
 from articles.importers import disqus, json_archive, wxr
-from articles.importers.records import format_timestamp
+from articles.importers.records import OWN_SOURCE, format_timestamp
 from articles.markdown import render_plain_text
 from articles.models import Article, Comment
 
 ArticleThread = tuple[Article, list[Comment]]
-OWN_SOURCE = "forum"  # the source this forum names itself by in its exports
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 COMMENT_STATES = ("visible", "pending", "hidden", "removed", "deleted")
 BODY_FORMATS = ("markdown", "text", "html")
 SOURCE_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,29}")
+# The source this forum names itself by in its own exports: what was written here.
+OWN_SOURCE = "forum"
 
 
 class ImportFormatError(ValueError):
