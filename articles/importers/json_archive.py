@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -36,6 +37,9 @@ DEFAULT_SOURCE = "json"
 _CHUNK = 1 << 20
 _WHITESPACE = " \t\n\r"
 _END = object()
+# JSON can escape half of a UTF-16 pair ("\ud800") on its own: not a character, and not
+# storable (UTF-8 has no form for it).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
@@ -167,7 +171,16 @@ def _text(data: dict, key: str, line: int, *, default: str = "") -> str:
         return default
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ImportFormatError(line, f'"{key}" must be a string, found {type(value).__name__}')
-    return str(value).replace("\x00", "")
+    return _clean(str(value), key, line)
+
+
+def _clean(value: str, key: str, line: int) -> str:
+    """A string of the file as stored: NUL characters, which PostgreSQL cannot store, dropped."""
+    if _LONE_SURROGATE.search(value):
+        raise ImportFormatError(
+            line, f'"{key}" holds a lone UTF-16 surrogate (like \\ud800), which is no character'
+        )
+    return value.replace("\x00", "")
 
 
 def _source(data: dict, line: int, default: str) -> str:
@@ -188,6 +201,7 @@ def _article(data: object, line: int, report: ImportReport) -> SourceArticle:
     topics = data.get("topics", [])
     if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
         raise ImportFormatError(line, '"topics" must be a list of strings')
+    topics = [_clean(topic, "topics", line) for topic in topics]
     comments_open = data.get("comments_open", True)
     if not isinstance(comments_open, bool):
         raise ImportFormatError(line, '"comments_open" must be true or false')

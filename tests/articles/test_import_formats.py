@@ -282,6 +282,12 @@ BAD_INPUTS = {
     "truncated-wxr": ("bad.xml", _TRUNCATED_WXR, f"line {_TRUNCATED_WXR.count(b'\n') + 1}"),
     "malformed-disqus": ("bad.xml", _MALFORMED_DISQUS, line_of(_MALFORMED_DISQUS, b"</mesage>")),
     "latin-1-disqus": ("bad.xml", _LATIN_1_DISQUS, line_of(_LATIN_1_DISQUS, b"Newsr\xf6om")),
+    "lone-surrogate-json": (
+        "bad.json",
+        b'{"format": "forum-archive", "version": 1, "articles": [\n'
+        b'{"id": "1", "title": "T", "comments": [{"id": "a", "body": "bad \\ud800 here"}]}]}',
+        'line 2: "body" holds a lone UTF-16 surrogate',
+    ),
     "unknown-xml": ("bad.xml", b'<?xml version="1.0"?>\n<feed/>', "unknown format"),
     "empty-text": ("bad.txt", b"", "line 1"),
 }
@@ -302,6 +308,24 @@ def test_bad_input_exits_non_zero_naming_file_and_line_and_changes_nothing(tmp_p
     assert str(path) in str(error.value)
     assert expected in str(error.value)
     assert snapshot() == before
+
+
+def test_an_unreadable_file_fails_a_dry_run_too(tmp_path):
+    name, data, expected = BAD_INPUTS["lone-surrogate-json"]
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match=expected):
+        run(path, "--dry-run")
+
+
+def test_nul_characters_in_topics_are_dropped_like_in_any_text(tmp_path):
+    path = tmp_path / "nul.json"
+    path.write_bytes(
+        b'{"format": "forum-archive", "version": 1, "articles": [\n'
+        b'{"id": "n1", "title": "Nul\\u0000 topics", "topics": ["A\\u0000B"]}]}'
+    )
+    run(path)
+    assert Article.objects.values_list("title", "topics").get() == ("Nul topics", ["AB"])
 
 
 def test_the_wrong_format_option_is_an_error(tmp_path):

@@ -107,6 +107,8 @@ def test_nesting_deeper_than_the_decoder_allows_is_an_error():
         (archive({"title": "T", "topics": "one"}), 5, "topics"),
         (archive({"title": 3.5}), 5, "must be a string"),
         (archive() + b"trailing", 5, "unexpected data"),
+        (archive({"title": "T", "topics": ["A\ud800"]}), 5, '"topics" holds a lone UTF-16'),
+        (archive({"title": "T", "comments": [{"body": "\udfff"}]}), 5, '"body" holds a lone'),
     ],
 )
 def test_unreadable_archives_name_the_line_and_the_reason(data, line, reason):
@@ -121,5 +123,15 @@ def test_a_bom_and_an_empty_article_list_are_fine():
 
 
 def test_nul_characters_are_dropped():
-    (article,) = read(archive({"title": "T", "comments": [{"id": "1", "body": "a\u0000b"}]}))
+    (article,) = read(
+        archive(
+            {"title": "T", "topics": ["A\u0000B"], "comments": [{"id": "1", "body": "a\u0000b"}]}
+        )
+    )
+    assert article.topics == ["AB"]
     assert article.comments[0].body == "ab"
+
+
+def test_a_surrogate_pair_is_one_character():
+    (article,) = read(archive({"title": "T", "comments": [{"body": "\ud83d\ude00"}]}))
+    assert article.comments[0].body == "\U0001f600"
