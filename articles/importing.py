@@ -80,10 +80,11 @@ def archive_import(
     with transaction.atomic():
         for source in articles:
             outcome = article_store(source=source, report=report, dry_run=dry_run)
+            # Counter.update adds to the counts, but stores a first value as given: ints, then.
             report.totals.update(
-                articles_new=outcome.created,
-                articles_updated=outcome.updated,
-                articles_unchanged=not (outcome.created or outcome.updated),
+                articles_new=int(outcome.created),
+                articles_updated=int(outcome.updated),
+                articles_unchanged=int(not (outcome.created or outcome.updated)),
                 comments_new=outcome.new_comments,
                 comments_updated=outcome.updated_comments,
                 comments_unchanged=outcome.existing_comments - outcome.updated_comments,

@@ -245,6 +245,14 @@ def test_the_report_file_lists_every_record_as_json(tmp_path):
     assert document["problem_counts"]["not_an_article"] == 2
 
 
+def test_the_totals_are_counts_even_for_a_single_article(tmp_path):
+    report = tmp_path / "report.json"
+    out = run(SAMPLES / "ibm-servers-zdnet.txt", "--report", str(report))
+    assert "Articles: 1 new, 0 updated, 0 unchanged." in out
+    totals = json.loads(report.read_text())["totals"]
+    assert [type(count) for count in totals.values()] == [int] * 6
+
+
 def test_long_problem_lists_are_cut_on_the_terminal_but_not_in_the_report(tmp_path):
     posts = "".join(
         f'<post dsq:id="{n}"><message>x</message><thread dsq:id="nowhere"/></post>'
