@@ -167,6 +167,7 @@ def test_a_newer_disqus_export_adds_what_is_new_and_updates_changed_text(tmp_pat
     out = run(path)
 
     assert "Comments: 3 new, 1 updated" in out
+    assert "Updated “Chips get faster again”: 3 new comments, 5 already present, 1 updated" in out
     assert Comment.objects.count() == 13
     chips = by_key(Article.objects.get(import_id="5001"))
     assert "edited" in chips["disqus:7003"].body_html
@@ -231,6 +232,20 @@ def test_dry_run_reports_and_writes_nothing():
     assert "Dry run: nothing was written." in out
     run(DISQUS)
     assert "Already imported “Chips get faster again”: 0 new comments" in run(DISQUS, "--dry-run")
+
+
+def test_an_article_that_gets_new_comments_is_updated_not_already_imported(tmp_path):
+    run(JSON)
+    document = json.loads(JSON.read_text())
+    document["articles"][0]["comments"].append({"id": "late", "body": "A late comment."})
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(document))
+
+    assert "Would update “Chips get faster again”: 1 new comments" in run(path, "--dry-run")
+    out = run(path)
+
+    assert "Updated “Chips get faster again”: 1 new comments" in out
+    assert "Articles: 0 new, 0 updated, 2 unchanged. Comments: 1 new" in out
 
 
 def test_the_report_file_lists_every_record_as_json(tmp_path):
