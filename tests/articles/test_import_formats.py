@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -351,9 +352,19 @@ def test_nul_characters_in_topics_are_dropped_like_in_any_text(tmp_path):
     assert Article.objects.values_list("title", "topics").get() == ("Nul topics", ["AB"])
 
 
-def test_the_wrong_format_option_is_an_error(tmp_path):
-    with pytest.raises(CommandError, match="line 1"):
-        run(DISQUS, "--format", "json")
+@pytest.mark.parametrize(
+    ("path", "fmt", "reason"),
+    [
+        (DISQUS, "json", "line 1"),
+        (DISQUS, "wxr", "line 3: not a WordPress (WXR) export: the root element is <disqus>"),
+        (WXR, "disqus", "not a Disqus export: the root element is <rss>, not <disqus>"),
+    ],
+    ids=["disqus-as-json", "disqus-as-wxr", "wxr-as-disqus"],
+)
+def test_the_wrong_format_option_is_an_error(path, fmt, reason):
+    with pytest.raises(CommandError, match=re.escape(reason)) as error:
+        run(path, "--format", fmt)
+    assert error.value.returncode == 1
     assert not Article.objects.exists()
 
 
