@@ -8,7 +8,7 @@ or as ``forum_*`` meta, which other tools ignore.
 
 Ids: an article or comment imported from the same kind of export keeps its original id (so the
 export can be imported again next to the original without duplicates); others get this forum's
-id, prefixed "forum-" where it could clash with an original one.
+id, prefixed "forum-" as often as it takes not to clash with an original one.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from lxml import etree
 
 from articles.importers import disqus, json_archive, wxr
-from articles.importers.records import format_timestamp
+from articles.importers.records import OWN_SOURCE, format_timestamp
 from articles.markdown import render_plain_text
 from articles.models import Article, Comment
 
@@ -58,17 +58,18 @@ def article_document(article: Article, comments: list[Comment], *, public: bool 
         "comments_open": article.comments_open,
         "comments": [],
     }
+    identities = _comment_identities(comments)
     open_lists = [document["comments"]]  # open_lists[level] receives comments of that level
     for comment in comments:
         del open_lists[comment.level + 1 :]
-        node = _comment_document(comment, public=public)
+        node = _comment_document(comment, identities[comment.pk], public=public)
         open_lists[comment.level].append(node)
         open_lists.append(node["replies"])
     return document
 
 
-def _comment_document(comment: Comment, *, public: bool) -> dict:
-    source, original_id = _comment_identity(comment)
+def _comment_document(comment: Comment, identity: tuple[str, str], *, public: bool) -> dict:
+    source, original_id = identity
     shown = not public or comment.state == Comment.State.VISIBLE
     return {
         "source": source,
@@ -311,14 +312,32 @@ def _article_identity(article: Article, kind: str | None = None) -> tuple[str, s
     """(source, original id): kept from the import, else this forum's page of the article."""
     if article.import_source and (kind is None or article.import_source == kind):
         return article.import_source, article.import_id
-    return "forum", _page_url(article)
+    return OWN_SOURCE, _page_url(article)
 
 
 def _comment_identity(comment: Comment) -> tuple[str, str]:
+    """(source, original id) from the import key; ("forum", pk) for a comment posted here."""
     if comment.import_key:
         source, _, original_id = comment.import_key.partition(":")
         return source, original_id
-    return "forum", str(comment.pk)
+    return OWN_SOURCE, str(comment.pk)
+
+
+def _comment_identities(comments: list[Comment]) -> dict[int, tuple[str, str]]:
+    """pk → (source, id) for the JSON archive: each comment keeps its own source and id.
+
+    A comment imported from another forum's archive is already "forum:<N>", so a comment
+    posted here gets the prefixed form of its pk whenever the plain one is taken: ids must stay
+    unique per article, or a re-import drops one of the two as a duplicate.
+    """
+    imported = {
+        comment.pk: _comment_identity(comment) for comment in comments if comment.import_key
+    }
+    taken = {original_id for source, original_id in imported.values() if source == OWN_SOURCE}
+    return {
+        comment.pk: imported.get(comment.pk) or (OWN_SOURCE, _own_id(comment.pk, taken))
+        for comment in comments
+    }
 
 
 def _comment_ids(comments: list[Comment], source: str) -> dict[int, str]:
@@ -332,6 +351,17 @@ def _comment_ids(comments: list[Comment], source: str) -> dict[int, str]:
             originals.add(original_id)
     for comment in comments:
         if comment.pk not in ids:
-            own = str(comment.pk)
-            ids[comment.pk] = f"forum-{own}" if own in originals else own
+            ids[comment.pk] = _own_id(comment.pk, originals)
     return ids
+
+
+def _own_id(pk: int, taken: set[str]) -> str:
+    """This forum's id for a comment, "forum-"-prefixed until no original id has it.
+
+    A pk's digits fix the string, so two comments never get the same id, and none gets an
+    original one (even "forum-12", which an import of this forum's own export can hold).
+    """
+    own = str(pk)
+    while own in taken:
+        own = f"forum-{own}"
+    return own

@@ -4,7 +4,9 @@ One storage path for every format. Parsers (articles/importers/) hand over ``Sou
 ``archive_import`` stores them all in one transaction, so a file that turns out to be broken
 half-way, or an interrupt, leaves nothing behind. Each article is found again by its source and
 original id and each comment by its import key, so importing the same file again changes
-nothing and a newer export adds only what is new and updates changed text.
+nothing and a newer export adds only what is new and updates changed text. What this forum's
+own export names as written here (an article by its page, a comment as ``forum:<pk>``) is found
+again as the article or comment it names, and left as it is.
 
 New threads are written with lft/rght computed in memory and one bulk insert (mptt's own insert
 costs a query or more per comment); a new reply to a comment stored earlier goes through mptt
@@ -27,8 +29,8 @@ from django.utils.text import slugify
 
 from articles import services
 from articles.cache import thread_changed
-from articles.importers.records import ImportReport, SourceArticle, SourceComment
-from articles.importers.tree import ResolvedComment, resolve_thread
+from articles.importers.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
+from articles.importers.tree import ResolvedComment, comment_key, resolve_thread
 from articles.markdown import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -42,6 +44,9 @@ from articles.models import Article, Comment
 # the same file wait for each other instead of failing on the unique constraint.
 _IMPORT_LOCK_NAMESPACE = 0x696D  # "im"
 _SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
+# How this forum's exports name a comment posted here: its pk, "forum-"-prefixed when an
+# imported comment of the article already has that id (18 digits always fit a bigint).
+_POSTED_COMMENT_ID = re.compile(r"(?:forum-)*([0-9]{1,18})")
 
 
 @dataclass
@@ -75,10 +80,11 @@ def archive_import(
     with transaction.atomic():
         for source in articles:
             outcome = article_store(source=source, report=report, dry_run=dry_run)
+            # Counter.update adds to the counts, but stores a first value as given: ints, then.
             report.totals.update(
-                articles_new=outcome.created,
-                articles_updated=outcome.updated,
-                articles_unchanged=not (outcome.created or outcome.updated),
+                articles_new=int(outcome.created),
+                articles_updated=int(outcome.updated),
+                articles_unchanged=int(not (outcome.created or outcome.updated)),
                 comments_new=outcome.new_comments,
                 comments_updated=outcome.updated_comments,
                 comments_unchanged=outcome.existing_comments - outcome.updated_comments,
@@ -97,21 +103,25 @@ def article_store(*, source: SourceArticle, report: ImportReport, dry_run: bool)
             _lock_import(source)
         article = _find_article(source, fields)
         created = article is None
+        written_here = not created and source.source == OWN_SOURCE and not article.import_source
         updated = False
         if created:
             fields["slug"] = _free_slug(fields["slug"], source, report)
             if not dry_run:
                 article = Article.objects.create(**fields)
-        else:
+        elif not written_here:  # what was written here is newest here: never updated
             updated = _update_article(article, fields, dry_run)
 
-        existing = _existing_comments(article) if article is not None and not created else {}
+        stored, posted = {}, {}
+        if not created:
+            stored, posted = _existing_comments(article), _posted_comments(article, source)
+        existing = posted | stored
         resolved = resolve_thread(source, existing_keys=existing, report=report)
         rows = [_comment_row(item.comment, report) for item in resolved]
         changed = [
-            (existing[item.key][0], row)
+            (stored[item.key][0], row)
             for item, row in zip(resolved, rows, strict=True)
-            if item.key in existing and existing[item.key][1:] != (row["title"], row["body_html"])
+            if item.key in stored and stored[item.key][1:] != (row["title"], row["body_html"])
         ]
         new = [i for i, item in enumerate(resolved) if item.key not in existing]
         if not dry_run:
@@ -183,11 +193,35 @@ def _lock_import(source: SourceArticle) -> None:
 
 def _find_article(source: SourceArticle, fields: dict) -> Article | None:
     if source.source == "text":
-        # The plain-text format has no ids: an article is its slug, as it always was.
-        return Article.objects.filter(slug=fields["slug"]).first()
+        # The plain-text format has no ids: an article is the slug it was first stored under
+        # (its import id), or, stored before articles kept their source (or written here), its
+        # slug. An article from another source with that slug is not this one: it keeps its
+        # text, and this one gets a free slug.
+        return (
+            Article.objects.filter(import_source="text", import_id=fields["import_id"]).first()
+            or Article.objects.filter(import_source="", slug=fields["slug"]).first()
+        )
+    if source.source == OWN_SOURCE:
+        written_here = _article_written_here(source, fields)
+        if written_here is not None:
+            return written_here
     return Article.objects.filter(
         import_source=fields["import_source"], import_id=fields["import_id"]
     ).first()
+
+
+def _article_written_here(source: SourceArticle, fields: dict) -> Article | None:
+    """The article written here that this forum's export names by its page, if it is one.
+
+    Page and publication time must both match: another forum's archive may name a page at
+    the same address, and must not take over this forum's article.
+    """
+    article = Article.objects.filter(
+        import_source="", slug=fields["slug"], published_at=source.published_at
+    ).first()
+    if article is not None and settings.SITE_URL + article.get_absolute_url() == source.original_id:
+        return article
+    return None
 
 
 def _free_slug(slug: str, source: SourceArticle, report: ImportReport) -> str:
@@ -238,6 +272,30 @@ def _existing_comments(article: Article) -> dict[str, tuple[int, str, str]]:
         for key, pk, title, body_html in Comment.objects.filter(
             article=article, import_key__isnull=False
         ).values_list("import_key", "pk", "title", "body_html")
+    }
+
+
+def _posted_comments(article: Article, source: SourceArticle) -> dict[str, tuple[int, str, str]]:
+    """Import key → (pk, title, body_html) of the comments posted here that this forum's export
+    names ``forum:<pk>``, so that the archive imported next to them does not copy them.
+
+    Only a comment of the same article posted at the same time (to the microsecond) is taken
+    for the one in the file: another forum's archive has the same kind of ids.
+    """
+    wanted: dict[int, SourceComment] = {}
+    for comment in source.comments:
+        match = _POSTED_COMMENT_ID.fullmatch(comment.original_id)
+        if comment.source == OWN_SOURCE and match and comment.created_at is not None:
+            wanted[int(match[1])] = comment
+    if not wanted:
+        return {}
+    found = Comment.objects.filter(
+        article=article, import_key__isnull=True, pk__in=wanted
+    ).values_list("pk", "created_at", "title", "body_html")
+    return {
+        comment_key(OWN_SOURCE, wanted[pk].original_id): (pk, title, body_html)
+        for pk, created_at, title, body_html in found
+        if created_at == wanted[pk].created_at
     }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from articles.cache import thread_changed
 from articles.integrity import tree_problems
 from articles.models import Comment
 from articles.services import lock_comment_tree
@@ -34,7 +35,7 @@ _FAMILY_SQL = f"""
       UNION
         SELECT c.id FROM {_TABLE} c JOIN down ON c.parent_id = down.id
     )
-    SELECT c.id, c.parent_id, c.tree_id, c.lft, c.rght, c.level
+    SELECT c.id, c.parent_id, c.tree_id, c.lft, c.rght, c.level, c.article_id
     FROM {_TABLE} c JOIN down USING (id)
     ORDER BY c.id
 """  # noqa: S608 - the table name is the model's, not input
@@ -56,7 +57,7 @@ def comment_tree_repair(*, tree_id: int) -> RepairResult:
     filed under the wrong tree_id follows its parent; a second top-level comment sharing the
     tree gets a fresh tree of its own. Loops of parent links, or a reply on another article
     than its parent, cannot be derived from parent links: the repair refuses and changes
-    nothing.
+    nothing. Every article whose thread it rewrites has its cached pages retired.
     """
     with transaction.atomic():
         trees, family = _lock_tangled_trees(tree_id)
@@ -86,6 +87,9 @@ def comment_tree_repair(*, tree_id: int) -> RepairResult:
                 "Rebuilding from parent links does not fix everything, so nothing was changed: "
                 + "; ".join(f"tree {t}: {', '.join(p)}" for t, p in sorted(remaining.items()))
             )
+        # Cached pages show the broken order; retired only if the repair commits.
+        for article_id in sorted({node["article_id"] for node in family}):
+            thread_changed(article_id)
     return RepairResult(tree_ids=rewritten, comments=len(family), changed=len(changed))
 
 

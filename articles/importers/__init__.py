@@ -12,11 +12,12 @@ from typing import BinaryIO
 
 from articles.importers import disqus, json_archive, text, wxr
 from articles.importers.records import ImportFormatError, ImportReport, SourceArticle
+from articles.importers.xmlstream import DOCTYPE_REFUSED
 
 FORMATS = ("text", "json", "disqus", "wxr")
 _SNIFF_BYTES = 64 * 1024
 _ROOT_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
-_XML_PREAMBLE = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.DOTALL)
+_XML_PREAMBLE = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 
 
 def detect_format(head: bytes) -> str:
@@ -32,7 +33,13 @@ def detect_format(head: bytes) -> str:
         if preamble is None:
             break
         rest = rest[preamble.end() :]
-    root = _ROOT_ELEMENT.match(rest.lstrip())
+    rest = rest.lstrip()
+    if rest.startswith(b"<!DOCTYPE"):
+        # Refused whatever the format; said here, as an internal subset ("[<!ENTITY …>]")
+        # would hide the root element from the look below ("no root element").
+        line = head[: len(head) - len(rest)].count(b"\n") + 1
+        raise ImportFormatError(line, DOCTYPE_REFUSED)
+    root = _ROOT_ELEMENT.match(rest)
     name = root.group(1).split(b":")[-1].decode("ascii", "replace") if root else ""
     if name == "disqus":
         return "disqus"

@@ -65,7 +65,9 @@ def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
     threads: dict[str, SourceArticle] = {}
     spool = _Spool()
     with spool:
-        for element in stream_elements(stream, (_THREAD, _POST)):
+        for element in stream_elements(
+            stream, (_THREAD, _POST), root="disqus", kind="a Disqus export"
+        ):
             parent = element.getparent()
             if parent is None or parent.getparent() is not None:
                 continue  # a post's reference to its thread, read with the post

@@ -7,15 +7,18 @@ The format (documented with an example in the README)::
                    "comments": [{"id": "...", "author": "...", "body": "...", ...,
                                  "replies": [...]}]}]}
 
-The file is read as a stream: each element of ``articles`` is decoded on its own with the
-standard library's scanner (which, unlike the streaming JSON libraries, says on which line and
-column a file goes wrong), so memory holds one article's thread, not the whole file.
+The file is read as a stream, one element of ``articles`` at a time, so memory holds one
+article's thread, not the whole file. The structure of an article down to its comments and
+their replies is walked here, so that each comment knows its own line (for the report); every
+other value is decoded whole by the standard library's scanner (which, unlike the streaming
+JSON libraries, says on which line and column a file goes wrong).
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -34,8 +37,13 @@ FORMAT_NAME = "forum-archive"
 FORMAT_VERSION = 1
 DEFAULT_SOURCE = "json"
 _CHUNK = 1 << 20
-_WHITESPACE = " \t\n\r"
+_WHITESPACE = re.compile("[ \t\n\r]*")
+_WHITESPACE_CHARS = " \t\n\r"
+_PLAIN_KEY = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
 _END = object()
+# JSON can escape half of a UTF-16 pair ("\ud800") on its own: not a character, and not
+# storable (UTF-8 has no form for it).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
@@ -52,6 +60,16 @@ def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
         )
 
 
+class _Comment(dict):
+    """A comment object of the file, with the line its ``{`` is on."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+
+
 class _StreamReader:
     """A cursor over decoded text that reads more of the file when a value runs past its end."""
 
@@ -62,21 +80,22 @@ class _StreamReader:
         self._buffer = ""
         self._pos = 0
         self._line_base = 1  # line number of the start of the buffer
+        self._counted = (0, 1)  # a position in the buffer and its line number
         self._eof = False
 
     def articles(self, header: dict) -> Iterator[tuple[object, int]]:
         self._expect("{", 'expected a JSON object ({"format": "forum-archive", ...})')
         seen_articles = False
         while self._peek() != "}":
-            key, _ = self._value()
-            if not isinstance(key, str):
+            if self._peek() != '"':
                 raise self._error("expected a property name")
+            key = self._decode()
             self._expect(":", "expected ':' after a property name")
             if key == "articles":
                 seen_articles = True
                 yield from self._items()
             else:
-                header[key], _ = self._value()
+                header[key] = self._decode()
             if self._peek() != ",":
                 break
             self._pos += 1
@@ -92,8 +111,7 @@ class _StreamReader:
             self._pos += 1
             return
         while True:
-            value, line = self._value()
-            yield value, line
+            yield self._article()
             self._compact()
             if self._peek() == ",":
                 self._pos += 1
@@ -101,9 +119,71 @@ class _StreamReader:
             self._expect("]", "expected ',' or ']' between articles")
             return
 
-    def _value(self) -> tuple[object, int]:
-        self._peek()
+    def _article(self) -> tuple[object, int]:
+        """One article and its line. Its comments and their replies are read one object at a
+        time, so that each knows its own line (a ``_Comment``); every other value is decoded
+        whole. The walk keeps its own stack: replies nest as deep as the file does."""
+        first = self._peek()
         line = self._line_at(self._pos)
+        if first != "{":
+            return self._decode(), line  # not an object: the caller says what it should be
+        self._pos += 1
+        article: dict = {}
+        # The objects and lists being read, innermost last, each with whether it has a member yet.
+        open_values: list[list] = [[article, False]]
+        while open_values:
+            value, started = open_values[-1]
+            if not self._next_member("}" if isinstance(value, dict) else "]", started):
+                open_values.pop()
+                continue
+            open_values[-1][1] = True
+            if isinstance(value, list):  # a list of comments
+                if self._peek() == "{":
+                    comment = _Comment(self._line_at(self._pos))
+                    self._pos += 1
+                    value.append(comment)
+                    open_values.append([comment, False])
+                else:
+                    value.append(self._decode())
+                continue
+            key = self._key()
+            if key == ("comments" if value is article else "replies") and self._peek() == "[":
+                self._pos += 1
+                value[key] = []
+                open_values.append([value[key], False])
+            else:
+                value[key] = self._decode()
+        return article, line
+
+    def _key(self) -> str:
+        """A property name, and the ':' after it."""
+        # Most names are plain: one match instead of decoding a string, then looking for ':'.
+        match = _PLAIN_KEY.match(self._buffer, self._pos)
+        if match and match.end() < len(self._buffer):
+            self._pos = match.end()
+            return match[1]
+        if self._peek() != '"':
+            raise self._error("Expecting property name enclosed in double quotes")
+        key = self._decode()
+        self._expect(":", "Expecting ':' delimiter")
+        return key
+
+    def _next_member(self, close: str, started: bool) -> bool:
+        """Whether another member follows in the open object or list; reads its "," or end."""
+        char = self._peek()
+        if char == close:
+            self._pos += 1
+            return False
+        if started:
+            if char != ",":
+                self._expect(",", "Expecting ',' delimiter")  # raises, saying what was found
+            self._pos += 1
+        return True
+
+    def _decode(self) -> object:
+        """The JSON value at the cursor (after any whitespace), decoded whole."""
+        self._peek()
+        start = self._pos
         while True:
             try:
                 value, end = self._json.raw_decode(self._buffer, self._pos)
@@ -113,24 +193,25 @@ class _StreamReader:
                 self._read(max(_CHUNK, len(self._buffer)))
                 continue
             except RecursionError as error:
-                raise ImportFormatError(line, "comments nested too deeply") from error
+                raise ImportFormatError(self._line_at(start), "value nested too deeply") from error
             # A number or a literal may go on in the part not read yet.
             if end == len(self._buffer) and not self._eof:
                 self._read(_CHUNK)
                 continue
             self._pos = end
-            return value, line
+            return value
 
     def _peek(self) -> str:
         """The next character that is not whitespace ("" at the end), reading more as needed."""
         while True:
-            while self._pos < len(self._buffer) and self._buffer[self._pos] in _WHITESPACE:
-                self._pos += 1
+            if self._pos < len(self._buffer) and self._buffer[self._pos] in _WHITESPACE_CHARS:
+                self._pos = _WHITESPACE.match(self._buffer, self._pos).end()
             if self._pos < len(self._buffer):
                 return self._buffer[self._pos]
             if self._eof:
                 return ""
-            self._read(_CHUNK)
+            # Doubling: an article's text is appended to until it is read whole.
+            self._read(max(_CHUNK, len(self._buffer)))
 
     def _expect(self, char: str, message: str) -> None:
         if self._peek() != char:
@@ -150,12 +231,20 @@ class _StreamReader:
         self._buffer += text
 
     def _compact(self) -> None:
-        self._line_base += self._buffer.count("\n", 0, self._pos)
+        self._line_base = self._line_at(self._pos)
         self._buffer = self._buffer[self._pos :]
         self._pos = 0
+        self._counted = (0, self._line_base)
 
     def _line_at(self, pos: int) -> int:
-        return self._line_base + self._buffer.count("\n", 0, pos)
+        # Counted on from the last position asked about: the cursor moves forward, and
+        # counting from the start of a long article for each comment would be quadratic.
+        counted_pos, counted_line = self._counted
+        if pos < counted_pos:
+            counted_pos, counted_line = 0, self._line_base
+        line = counted_line + self._buffer.count("\n", counted_pos, pos)
+        self._counted = (pos, line)
+        return line
 
     def _error(self, message: str) -> ImportFormatError:
         return ImportFormatError(self._line_at(self._pos), message)
@@ -167,7 +256,16 @@ def _text(data: dict, key: str, line: int, *, default: str = "") -> str:
         return default
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ImportFormatError(line, f'"{key}" must be a string, found {type(value).__name__}')
-    return str(value).replace("\x00", "")
+    return _clean(str(value), key, line)
+
+
+def _clean(value: str, key: str, line: int) -> str:
+    """A string of the file as stored: NUL characters, which PostgreSQL cannot store, dropped."""
+    if _LONE_SURROGATE.search(value):
+        raise ImportFormatError(
+            line, f'"{key}" holds a lone UTF-16 surrogate (like \\ud800), which is no character'
+        )
+    return value.replace("\x00", "")
 
 
 def _source(data: dict, line: int, default: str) -> str:
@@ -188,6 +286,7 @@ def _article(data: object, line: int, report: ImportReport) -> SourceArticle:
     topics = data.get("topics", [])
     if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
         raise ImportFormatError(line, '"topics" must be a list of strings')
+    topics = [_clean(topic, "topics", line) for topic in topics]
     comments_open = data.get("comments_open", True)
     if not isinstance(comments_open, bool):
         raise ImportFormatError(line, '"comments_open" must be true or false')
@@ -214,18 +313,24 @@ def _article(data: object, line: int, report: ImportReport) -> SourceArticle:
 
 
 def _flatten(comments: object, article: SourceArticle, line: int, report) -> list[SourceComment]:
-    """The nested comments as a flat list in document order, each knowing its parent's place."""
+    """The nested comments as a flat list in document order, each knowing its parent's place.
+
+    Each comment is reported at its own line; what is not even an object, at the line of the
+    comment (or article) holding it.
+    """
     flat: list[SourceComment] = []
-    stack = [(iter(_list(comments, line)), None)]  # (comments still to read, their parent)
+    # (comments still to read, their parent's position, the parent's line), innermost last
+    stack = [(iter(_list(comments, line)), None, line)]
     while stack:
-        items, parent_index = stack[-1]
+        items, parent_index, parent_line = stack[-1]
         item = next(items, _END)
         if item is _END:
             stack.pop()
             continue
-        flat.append(_comment(item, article, line, report, parent_index))
+        item_line = getattr(item, "line", parent_line)
+        flat.append(_comment(item, article, item_line, report, parent_index))
         if isinstance(item, dict) and item.get("replies"):
-            stack.append((iter(_list(item["replies"], line)), len(flat) - 1))
+            stack.append((iter(_list(item["replies"], item_line)), len(flat) - 1, item_line))
     return flat
 
 

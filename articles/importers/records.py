@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 COMMENT_STATES = ("visible", "pending", "hidden", "removed", "deleted")
 BODY_FORMATS = ("markdown", "text", "html")
 SOURCE_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,29}")
+# The source this forum names itself by in its own exports: what was written here.
+OWN_SOURCE = "forum"
 
 
 class ImportFormatError(ValueError):
@@ -145,7 +147,7 @@ def parse_timestamp(value: str | None) -> datetime | None:
 
     Accepts ISO 8601 with ``T`` or a space, with or without fractional seconds, with ``Z`` or an
     offset; a time without a zone is UTC (WordPress' ``*_gmt`` fields, Disqus). WordPress'
-    "0000-00-00 00:00:00" means "no date".
+    "0000-00-00 00:00:00" means "no date", and so does a time whose UTC year is not 1 to 9999.
     """
     if not value:
         return None
@@ -158,6 +160,12 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    try:
+        # "0001-01-01T00:00+05:00" is in year 0 in UTC: PostgreSQL would store it (as BC),
+        # but Python cannot read it back, and every page showing it would fail.
+        parsed.astimezone(UTC)
+    except OverflowError:
+        return None
     return parsed
 
 

@@ -49,7 +49,7 @@ APPROVED_STATES = {
 
 def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
     """Yield the published posts and pages of a WXR file with their comments."""
-    for element in stream_elements(stream, ("item",)):
+    for element in stream_elements(stream, ("item",), root="rss", kind="a WordPress (WXR) export"):
         fields = _fields(element)
         post_type = _one(fields, "wp:post_type") or "post"
         status = _one(fields, "wp:status") or "publish"

@@ -16,8 +16,15 @@ from lxml import etree
 from articles.importers.records import ImportFormatError
 
 
-def stream_elements(stream: BinaryIO, tags: tuple[str, ...]) -> Iterator[etree._Element]:
-    """Yield each element named in ``tags`` when it ends; raises ``ImportFormatError``."""
+def stream_elements(
+    stream: BinaryIO, tags: tuple[str, ...], *, root: str, kind: str
+) -> Iterator[etree._Element]:
+    """Yield each element named in ``tags`` when it ends; raises ``ImportFormatError``.
+
+    ``root`` is the local name the document element must have, ``kind`` what the file is then
+    ("a Disqus export"): a file of another format holds none of ``tags`` and would otherwise
+    import nothing, successfully.
+    """
     context = etree.iterparse(
         stream,
         events=("end",),
@@ -33,13 +40,13 @@ def stream_elements(stream: BinaryIO, tags: tuple[str, ...]) -> Iterator[etree._
     try:
         for _, element in context:
             if not checked:
-                _refuse_doctype(element)
+                _check_document(element, root, kind)
                 checked = True
             yield element
     except etree.XMLSyntaxError as error:
         raise ImportFormatError(error.lineno or None, _reason(error)) from error
     if not checked and context.root is not None:
-        _refuse_doctype(context.root)
+        _check_document(context.root, root, kind)
 
 
 def release(element: etree._Element) -> None:
@@ -56,11 +63,18 @@ def child_text(element: etree._Element, tag: str) -> str:
     return (element.findtext(tag) or "").replace("\x00", "")
 
 
-def _refuse_doctype(element: etree._Element) -> None:
-    docinfo = element.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+DOCTYPE_REFUSED = "the file declares a DOCTYPE, which exports never do; refused (entity expansion)"
+
+
+def _check_document(element: etree._Element, root: str, kind: str) -> None:
+    tree = element.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise ImportFormatError(1, DOCTYPE_REFUSED)
+    document = tree.getroot()
+    found = etree.QName(document).localname
+    if found != root:
         raise ImportFormatError(
-            1, "the file declares a DOCTYPE, which exports never do; refused (entity expansion)"
+            document.sourceline, f"not {kind}: the root element is <{found}>, not <{root}>"
         )
 
 

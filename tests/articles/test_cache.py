@@ -13,6 +13,7 @@ from articles.cache import thread_changed
 from articles.importers.records import ImportReport
 from articles.importers.text import as_source_article, parse_file
 from articles.models import Comment
+from articles.repair import comment_tree_repair
 from tests.articles.test_import_command import SAMPLE
 from tests.factories import make_comment
 
@@ -121,6 +122,28 @@ def test_an_import_retires_the_cached_page(
         )
 
     assert last.title in client.get(url).content.decode()
+
+
+def test_a_tree_repair_retires_the_cached_page(
+    client, article, thread_cache, django_capture_on_commit_callbacks
+):
+    root = make_comment(article, title="Root")
+    first = make_comment(article, parent=root, title="Reply A")
+    second = make_comment(article, parent=root, title="Reply B")
+    # Damage as a bad manual edit leaves it: B's interval inside A's, so B shows under A.
+    Comment.objects.filter(pk=root.pk).update(rght=6)
+    Comment.objects.filter(pk=first.pk).update(lft=2, rght=5)
+    Comment.objects.filter(pk=second.pk).update(lft=3, rght=4, level=2)
+    url = article.get_absolute_url()
+    broken = client.get(url).content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_tree_repair(tree_id=root.tree_id)
+
+    repaired = client.get(url).content
+    assert repaired != broken
+    cache.clear()
+    assert client.get(url).content == repaired
 
 
 def test_the_cache_works_the_same_on_redis(

@@ -66,6 +66,15 @@ def test_only_the_named_trees_are_checked(article, capsys):
         check(broken.tree_id)
 
 
+def test_a_tree_that_does_not_exist_is_named_and_the_exit_is_2(article, capsys):
+    fine = make_comment(article)
+    with pytest.raises(CommandError) as error:
+        check(fine.tree_id, 99999, 99998)
+    assert error.value.returncode == 2
+    assert str(error.value) == "No such comment tree: 99998, 99999 (no comment has that tree_id)."
+    assert "valid" not in capsys.readouterr().out
+
+
 def test_a_tree_with_many_problems_lists_the_first_few(article, capsys):
     root = make_comment(article)
     for _ in range(8):

@@ -112,6 +112,65 @@ def test_a_json_export_imports_next_to_its_originals_without_duplicates(tmp_path
     assert "Articles: 0 new, 0 updated, 2 unchanged. Comments: 0 new, 0 updated" in out.getvalue()
 
 
+def test_what_was_written_here_is_recognised_when_its_json_export_comes_back(tmp_path):
+    call_command("import_article", str(SAMPLES / "disqus-sample.xml"), stdout=io.StringIO())
+    imported = Comment.objects.get(import_key="disqus:7001")
+    posted_reply = make_comment(imported.article, parent=imported, body="posted here")
+    native = make_article()
+    root = make_comment(native, body="root")
+    make_comment(native, parent=root, body="reply")
+    path = tmp_path / "export.json"
+    call_command("export_article", "-o", str(path), stderr=io.StringIO())
+    count = Comment.objects.count()
+    Comment.objects.filter(pk=posted_reply.pk).update(body="edited since the export")
+
+    out = io.StringIO()
+    call_command("import_article", str(path), stdout=out)
+
+    assert "Articles: 0 new, 0 updated, 3 unchanged. Comments: 0 new, 0 updated" in out.getvalue()
+    assert (Article.objects.count(), Comment.objects.count()) == (3, count)
+    # The text here is the newest: the archive never changes what was written here.
+    assert Comment.objects.get(pk=posted_reply.pk).body == "edited since the export"
+
+    document = json.loads(path.read_text())
+    (thread,) = next(a for a in document["articles"] if a["slug"] == native.slug)["comments"]
+    thread["replies"].append({"source": "disqus", "id": "9", "body": "a later reply"})
+    path.write_text(json.dumps(document))
+    call_command("import_article", str(path), stdout=io.StringIO())
+    assert Comment.objects.get(import_key="disqus:9").parent == root
+    assert_trees_valid()
+
+
+def test_a_comment_numbered_like_one_posted_here_but_from_another_time_is_not_it(tmp_path):
+    posted = make_comment(make_article(), body="posted here")
+    path = tmp_path / "export.json"
+    call_command("export_article", "-o", str(path), stderr=io.StringIO())
+    document = json.loads(path.read_text())
+    (comment,) = document["articles"][0]["comments"]
+    comment.update(created_at="2001-01-01T00:00:00Z", body="another forum's")
+    path.write_text(json.dumps(document))
+
+    call_command("import_article", str(path), stdout=io.StringIO())
+
+    assert Comment.objects.get(pk=posted.pk).body == "posted here"
+    assert Comment.objects.get(import_key=f"forum:{posted.pk}").body == "another forum's"
+
+
+def test_an_article_at_the_same_address_but_published_at_another_time_is_not_it(tmp_path):
+    article = make_article(title="Written here")
+    path = tmp_path / "export.json"
+    call_command("export_article", "-o", str(path), stderr=io.StringIO())
+    document = json.loads(path.read_text())
+    document["articles"][0].update(published_at="2001-01-01T00:00:00Z", title="Another forum's")
+    path.write_text(json.dumps(document))
+
+    call_command("import_article", str(path), stdout=io.StringIO())
+
+    article.refresh_from_db()
+    assert (article.title, article.import_source) == ("Written here", "")
+    assert Article.objects.get(import_source="forum").title == "Another forum's"
+
+
 def test_chosen_articles_go_to_standard_output(capsys):
     keep = make_article(slug="keep-me")
     make_comment(keep, body="kept")
@@ -170,3 +229,23 @@ def test_a_thread_too_deep_for_nested_json_suggests_a_flat_format(tmp_path):
     assert list(tmp_path.iterdir()) == [source]
     call_command("export_article", "--format", "disqus", "-o", str(target), stderr=io.StringIO())
     assert target.exists()
+
+
+def test_a_posted_comment_never_shares_its_json_id_with_an_imported_forum_comment(tmp_path):
+    article = make_article()
+    imported, posted = make_comment(article, body="from elsewhere"), make_comment(article)
+    # An earlier import of another forum's archive stored this key: the posted one's pk.
+    Comment.objects.filter(pk=imported.pk).update(import_key=f"forum:{posted.pk}")
+    path = tmp_path / "export.json"
+    call_command("export_article", "-o", str(path), stderr=io.StringIO())
+    (document,) = json.loads(path.read_text())["articles"]
+    ids = [(c["source"], c["id"]) for c in document["comments"]]
+    assert ids == [("forum", str(posted.pk)), ("forum", f"forum-{posted.pk}")]
+    empty_the_forum()
+
+    out = io.StringIO()
+    call_command("import_article", str(path), stdout=out)
+
+    assert "duplicate_id" not in out.getvalue()
+    bodies = Comment.objects.order_by("tree_id").values_list("body", flat=True)
+    assert list(bodies) == ["from elsewhere", posted.body]

@@ -72,6 +72,33 @@ def test_a_newer_copy_adds_only_the_new_comments(tmp_path, capsys):
     assert_trees_valid()
 
 
+def test_an_article_of_another_source_with_the_same_slug_is_left_alone(capsys):
+    slug = "chinese-govt-urging-banks-to-remove-ibm-servers-report"
+    other = Article.objects.create(
+        title="Other", slug=slug, body="Kept.", import_source="json", import_id="x1"
+    )
+
+    out = run_import(SAMPLE, capsys)
+
+    assert "slug_taken" in out
+    other.refresh_from_db()
+    assert (other.title, other.body, other.comments.count()) == ("Other", "Kept.", 0)
+    text = Article.objects.get(import_source="text")
+    assert (text.slug, text.comments.count()) == (f"{slug}-2", 13)
+    # Found again by the slug it was first stored under: no third copy.
+    assert "0 new comments, 13 already present" in run_import(SAMPLE, capsys)
+    assert Article.objects.count() == 2
+
+
+def test_an_article_written_here_is_found_by_its_slug(capsys):
+    written = Article.objects.create(
+        title="Old title", slug="chinese-govt-urging-banks-to-remove-ibm-servers-report", body="b"
+    )
+    run_import(SAMPLE, capsys)
+    assert Article.objects.get() == written
+    assert written.comments.count() == 13
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

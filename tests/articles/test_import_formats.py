@@ -2,11 +2,13 @@
 
 import io
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from articles.importers import read_articles
 from articles.importers.records import ImportReport
@@ -166,6 +168,7 @@ def test_a_newer_disqus_export_adds_what_is_new_and_updates_changed_text(tmp_pat
     out = run(path)
 
     assert "Comments: 3 new, 1 updated" in out
+    assert "Updated “Chips get faster again”: 3 new comments, 5 already present, 1 updated" in out
     assert Comment.objects.count() == 13
     chips = by_key(Article.objects.get(import_id="5001"))
     assert "edited" in chips["disqus:7003"].body_html
@@ -190,6 +193,34 @@ def test_a_newer_json_export_updates_the_article_text(tmp_path):
     assert Article.objects.get(import_id="chips-2014").body == "A corrected body."
 
 
+def test_a_time_outside_the_years_1_to_9999_in_utc_is_a_bad_date(tmp_path, client):
+    path = tmp_path / "dates.json"
+    early = "0001-01-01T00:00:00+05:00"
+    comment = {"id": "c1", "created_at": early, "body": "x"}
+    path.write_text(
+        json.dumps(
+            {
+                "format": "forum-archive",
+                "version": 1,
+                "articles": [
+                    {"id": "d1", "title": "Dates", "published_at": early, "comments": [comment]}
+                ],
+            }
+        )
+    )
+
+    out = run(path)
+
+    assert out.count(f"{early!r}") == 2
+    assert "bad_date (2)" in out
+    article = Article.objects.get()
+    assert article.published_at.year == timezone.now().year
+    assert Comment.objects.get().created_at.year == article.published_at.year
+    assert client.get("/").status_code == 200
+    assert client.get(article.get_absolute_url()).status_code == 200
+    call_command("export_article", stdout=io.StringIO())
+
+
 def test_dry_run_reports_and_writes_nothing():
     existing = make_article()
     make_comment(existing)
@@ -204,6 +235,20 @@ def test_dry_run_reports_and_writes_nothing():
     assert "Already imported “Chips get faster again”: 0 new comments" in run(DISQUS, "--dry-run")
 
 
+def test_an_article_that_gets_new_comments_is_updated_not_already_imported(tmp_path):
+    run(JSON)
+    document = json.loads(JSON.read_text())
+    document["articles"][0]["comments"].append({"id": "late", "body": "A late comment."})
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(document))
+
+    assert "Would update “Chips get faster again”: 1 new comments" in run(path, "--dry-run")
+    out = run(path)
+
+    assert "Updated “Chips get faster again”: 1 new comments" in out
+    assert "Articles: 0 new, 0 updated, 2 unchanged. Comments: 1 new" in out
+
+
 def test_the_report_file_lists_every_record_as_json(tmp_path):
     report = tmp_path / "report.json"
     run(WXR, "--report", str(report))
@@ -214,6 +259,14 @@ def test_the_report_file_lists_every_record_as_json(tmp_path):
     assert ("orphan_reply", 63) in kinds
     assert ("not_a_comment", 71) in kinds
     assert document["problem_counts"]["not_an_article"] == 2
+
+
+def test_the_totals_are_counts_even_for_a_single_article(tmp_path):
+    report = tmp_path / "report.json"
+    out = run(SAMPLES / "ibm-servers-zdnet.txt", "--report", str(report))
+    assert "Articles: 1 new, 0 updated, 0 unchanged." in out
+    totals = json.loads(report.read_text())["totals"]
+    assert [type(count) for count in totals.values()] == [int] * 6
 
 
 def test_long_problem_lists_are_cut_on_the_terminal_but_not_in_the_report(tmp_path):
@@ -253,6 +306,12 @@ BAD_INPUTS = {
     "truncated-wxr": ("bad.xml", _TRUNCATED_WXR, f"line {_TRUNCATED_WXR.count(b'\n') + 1}"),
     "malformed-disqus": ("bad.xml", _MALFORMED_DISQUS, line_of(_MALFORMED_DISQUS, b"</mesage>")),
     "latin-1-disqus": ("bad.xml", _LATIN_1_DISQUS, line_of(_LATIN_1_DISQUS, b"Newsr\xf6om")),
+    "lone-surrogate-json": (
+        "bad.json",
+        b'{"format": "forum-archive", "version": 1, "articles": [\n'
+        b'{"id": "1", "title": "T", "comments": [{"id": "a", "body": "bad \\ud800 here"}]}]}',
+        'line 2: "body" holds a lone UTF-16 surrogate',
+    ),
     "unknown-xml": ("bad.xml", b'<?xml version="1.0"?>\n<feed/>', "unknown format"),
     "empty-text": ("bad.txt", b"", "line 1"),
 }
@@ -275,9 +334,37 @@ def test_bad_input_exits_non_zero_naming_file_and_line_and_changes_nothing(tmp_p
     assert snapshot() == before
 
 
-def test_the_wrong_format_option_is_an_error(tmp_path):
-    with pytest.raises(CommandError, match="line 1"):
-        run(DISQUS, "--format", "json")
+def test_an_unreadable_file_fails_a_dry_run_too(tmp_path):
+    name, data, expected = BAD_INPUTS["lone-surrogate-json"]
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match=expected):
+        run(path, "--dry-run")
+
+
+def test_nul_characters_in_topics_are_dropped_like_in_any_text(tmp_path):
+    path = tmp_path / "nul.json"
+    path.write_bytes(
+        b'{"format": "forum-archive", "version": 1, "articles": [\n'
+        b'{"id": "n1", "title": "Nul\\u0000 topics", "topics": ["A\\u0000B"]}]}'
+    )
+    run(path)
+    assert Article.objects.values_list("title", "topics").get() == ("Nul topics", ["AB"])
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt", "reason"),
+    [
+        (DISQUS, "json", "line 1"),
+        (DISQUS, "wxr", "line 3: not a WordPress (WXR) export: the root element is <disqus>"),
+        (WXR, "disqus", "not a Disqus export: the root element is <rss>, not <disqus>"),
+    ],
+    ids=["disqus-as-json", "disqus-as-wxr", "wxr-as-disqus"],
+)
+def test_the_wrong_format_option_is_an_error(path, fmt, reason):
+    with pytest.raises(CommandError, match=re.escape(reason)) as error:
+        run(path, "--format", fmt)
+    assert error.value.returncode == 1
     assert not Article.objects.exists()
 
 

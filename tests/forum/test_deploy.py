@@ -51,3 +51,9 @@ def test_production_mode_needs_a_shared_cache_for_its_rate_limits():
     result = manage("check", "--deploy", "--fail-level", "WARNING", REDIS_URL="")
     assert result.returncode != 0
     assert "django_ratelimit.E003" in result.stderr
+
+
+def test_the_docker_build_context_leaves_out_local_settings_and_state():
+    # COPY . . would put them in the image: .env holds the local SECRET_KEY and passwords.
+    ignored = (BASE_DIR / ".dockerignore").read_text().split()
+    assert {".env", ".venv", ".pgdata"} <= set(ignored)

@@ -10,7 +10,8 @@ _PROBLEMS_SHOWN = 5
 
 
 class Command(BaseCommand):
-    """Verify every comment tree (or the given ones); exit 1 naming each broken tree.
+    """Verify every comment tree (or the given ones); exit 1 naming each broken tree, 2 naming
+    any given tree that does not exist.
 
     With ``--repair TREE_ID`` rebuild that tree's lft/rght/level from its parent links, in one
     transaction under the tree's advisory lock, then verify it.
@@ -28,6 +29,18 @@ class Command(BaseCommand):
         if repair is not None:
             self._repair(repair)
             return
+        if tree_ids:
+            # Checking a tree that is not there would pass ("All 0 comment trees are valid"):
+            # a wrong number must not look like a healthy tree.
+            found = set(
+                Comment.objects.filter(tree_id__in=tree_ids).values_list("tree_id", flat=True)
+            )
+            missing = sorted(set(tree_ids) - found)
+            if missing:
+                names = ", ".join(map(str, missing))
+                raise CommandError(
+                    f"No such comment tree: {names} (no comment has that tree_id).", returncode=2
+                )
         problems = tree_problems(tree_ids or None)
         if not problems:
             checked = Comment.objects.all()

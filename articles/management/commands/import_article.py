@@ -82,7 +82,7 @@ class Command(BaseCommand):
     def _print(self, outcome: ArticleOutcome) -> None:
         if outcome.created:
             verb = "Would import" if self.dry_run else "Imported"
-        elif outcome.updated:
+        elif outcome.updated or outcome.new_comments or outcome.updated_comments:
             verb = "Would update" if self.dry_run else "Updated"
         else:
             verb = "Already imported"

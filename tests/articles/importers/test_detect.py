@@ -28,3 +28,17 @@ def test_a_bom_and_whitespace_before_the_content_are_skipped():
 def test_other_xml_is_an_unknown_format(head):
     with pytest.raises(ImportFormatError, match="unknown format"):
         detect_format(head)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b'<?xml version="1.0"?>\n<!DOCTYPE disqus [<!ENTITY a "x">]>\n<disqus/>',
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss SYSTEM "http://example.org/rss.dtd">\n<rss/>',
+    ],
+    ids=["internal-subset", "external"],
+)
+def test_a_doctype_is_refused_as_such(head):
+    with pytest.raises(ImportFormatError, match="declares a DOCTYPE") as error:
+        detect_format(head)
+    assert error.value.line == 2

@@ -74,16 +74,44 @@ def test_deep_reply_chains_are_flattened_without_recursion():
     assert article.comments[-1].parent_index == 148
 
 
-def test_nesting_deeper_than_the_decoder_allows_is_an_error():
+def test_replies_nest_deeper_than_the_decoder_could_go():
     depth = 5000
     comments = '{"body": "x", "replies": [' * depth + "]}" * depth
     data = (
         '{"format": "forum-archive", "version": 1, "articles": [\n'
         f'{{"title": "T", "comments": [{comments}]}}]}}'
     ).encode()
+    (article,) = read(data)
+    assert len(article.comments) == depth
+    assert article.comments[-1].parent_index == depth - 2
+
+
+def test_any_other_value_nested_too_deeply_is_an_error():
+    data = (
+        '{"format": "forum-archive", "version": 1, "articles": [\n'
+        '{"title": "T",\n "extra": ' + "[" * 100_000 + "]" * 100_000 + "}]}"
+    ).encode()
     with pytest.raises(ImportFormatError) as error:
         read(data)
-    assert (error.value.line, error.value.reason) == (2, "comments nested too deeply")
+    assert (error.value.line, error.value.reason) == (3, "value nested too deeply")
+
+
+def test_every_comment_is_reported_at_its_own_line():
+    data = b"""{"format": "forum-archive", "version": 1, "articles": [
+ {"id": "a", "title": "T",
+  "comments": [
+   {"id": "c1", "created_at": "yesterday",
+    "replies": [
+     {"id": "c2", "state": "odd", "created_at": "2014-05-28T10:00:00Z"}, "not a comment"]}
+  ]}
+]}"""
+    report = ImportReport()
+    with pytest.raises(ImportFormatError) as error:
+        read(data, report)
+    assert error.value.line == 4  # the comment holding the string
+    assert [(p.kind, p.line) for p in report.problems] == [("bad_date", 4), ("unknown_state", 6)]
+    (article,) = read(data.replace(b', "not a comment"', b""))
+    assert [c.line for c in article.comments] == [4, 6]
 
 
 @pytest.mark.parametrize(
@@ -102,11 +130,13 @@ def test_nesting_deeper_than_the_decoder_allows_is_an_error():
         (b'{"format": "forum-archive", "version": 1}', 1, 'no "articles"'),
         (archive({"id": "a"}), 5, 'non-empty "title"'),
         (archive({"title": "T", "comments": {"a": 1}}), 5, "must be lists"),
-        (archive({"title": "T", "comments": [{"body": "x", "format": "rtf"}]}), 5, "format"),
+        (archive({"title": "T", "comments": [{"body": "x", "format": "rtf"}]}), 8, "format"),
         (archive({"title": "T", "source": "Not Valid!"}), 5, "source"),
         (archive({"title": "T", "topics": "one"}), 5, "topics"),
         (archive({"title": 3.5}), 5, "must be a string"),
         (archive() + b"trailing", 5, "unexpected data"),
+        (archive({"title": "T", "topics": ["A\ud800"]}), 5, '"topics" holds a lone UTF-16'),
+        (archive({"title": "T", "comments": [{"body": "\udfff"}]}), 8, '"body" holds a lone'),
     ],
 )
 def test_unreadable_archives_name_the_line_and_the_reason(data, line, reason):
@@ -121,5 +151,15 @@ def test_a_bom_and_an_empty_article_list_are_fine():
 
 
 def test_nul_characters_are_dropped():
-    (article,) = read(archive({"title": "T", "comments": [{"id": "1", "body": "a\u0000b"}]}))
+    (article,) = read(
+        archive(
+            {"title": "T", "topics": ["A\u0000B"], "comments": [{"id": "1", "body": "a\u0000b"}]}
+        )
+    )
+    assert article.topics == ["AB"]
     assert article.comments[0].body == "ab"
+
+
+def test_a_surrogate_pair_is_one_character():
+    (article,) = read(archive({"title": "T", "comments": [{"body": "\ud83d\ude00"}]}))
+    assert article.comments[0].body == "\U0001f600"
