@@ -9,8 +9,8 @@ own export names as written here (an article by its page, a comment as ``forum:<
 again as the article or comment it names, and left as it is.
 
 New threads are written with lft/rght computed in memory and one bulk insert (mptt's own insert
-costs a query or more per comment); a new reply to a comment stored earlier goes through mptt
-under that thread's advisory lock, like a posted reply.
+costs a query or more per comment); a new reply to a comment stored earlier goes in through
+``Comment.objects.insert_reply`` under that thread's advisory lock, like a posted reply.
 """
 
 from __future__ import annotations
