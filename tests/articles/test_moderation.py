@@ -216,6 +216,18 @@ def test_restoring_a_branch_never_undoes_a_later_decision_to_hide_a_comment_agai
     ]
 
 
+def test_restoring_a_branch_leaves_what_a_later_branch_hide_hid_inside_it(article, moderator):
+    root, reply, deep, _, _ = make_branch(article)
+    moderation.comment_branch_hide(comment=root, moderator=moderator)
+    moderation.comment_branch_restore(comment=root, moderator=moderator)
+    # `deep` has no decision of its own since: only the later branch hide names it.
+    moderation.comment_branch_hide(comment=reply, moderator=moderator, reason="flame war")
+
+    with pytest.raises(ValidationError, match="still hidden"):
+        moderation.comment_branch_restore(comment=root, moderator=moderator)
+    assert states(root, reply, deep) == [State.VISIBLE, State.HIDDEN, State.HIDDEN]
+
+
 def test_branch_actions_refuse_when_there_is_nothing_to_do(article, moderator):
     root = make_comment(article)
     with pytest.raises(ValidationError, match="never hidden"):
