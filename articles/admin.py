@@ -13,7 +13,6 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import moderation, selectors
 from articles.models import (
     Article,
     AuditLogEntry,
@@ -21,6 +20,8 @@ from articles.models import (
     CommentReport,
     UserSanction,
 )
+from articles.moderation import selectors
+from articles.moderation import services as moderation
 from articles.permissions import can_moderate
 
 BOTH_PLACES = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]

@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     name = "articles"
 
     def ready(self):
-        from articles import accounts  # noqa: F401 - connects the account signal receivers
+        from articles.accounts import receivers  # noqa: F401 - connects the signal receivers

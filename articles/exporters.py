@@ -26,8 +26,8 @@ from lxml import etree
 
 from articles.importers import disqus, json_archive, wxr
 from articles.importers.records import OWN_SOURCE, format_timestamp
-from articles.markdown import render_plain_text
 from articles.models import Article, Comment
+from articles.posting.markdown import render_plain_text
 
 ArticleThread = tuple[Article, list[Comment]]
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -27,18 +27,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import services
-from articles.cache import thread_changed
 from articles.importers.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
 from articles.importers.tree import ResolvedComment, comment_key, resolve_thread
-from articles.markdown import (
+from articles.models import Article, Comment
+from articles.posting import services
+from articles.posting.markdown import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     render_html_message,
     render_markdown,
     render_plain_text,
 )
-from articles.models import Article, Comment
+from articles.threads.cache import thread_changed
+from articles.threads.locks import lock_comment_tree
 
 # Second advisory-lock namespace: one import at a time per imported article, so two runs of
 # the same file wait for each other instead of failing on the unique constraint.
@@ -366,7 +367,7 @@ def _insert_comments(article, resolved: list[ResolvedComment], rows, new: list[i
         else:
             parent_pk = pks.get(item.parent) or existing[resolved[item.parent].key][0]
         parent = Comment.objects.get(pk=parent_pk)
-        services.lock_comment_tree(parent.tree_id)
+        lock_comment_tree(parent.tree_id)
         node = _new_comment(article, item, rows[position])
         Comment.objects.insert_reply(node, parent)
         pks[position] = node.pk

@@ -1,10 +1,15 @@
-"""Who may do what: the moderator guard, and the checks behind authors' own tools.
+"""Who may do what: the moderator guard, and who may read, edit, delete or report a comment.
+
+The comment rules are small pure functions of plain values (a state, whether it is the reader's
+own), so the thread query layer, the renderer and the services apply the very same rules, and
+the thread's hot loop can call them without a query.
 
 Every moderation view is wrapped in :func:`moderator_required`, the one place that decides who is
 a moderator: a user holding the ``articles.moderate_comment`` permission (members of the
 "Moderators" group, and superusers).
 """
 
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -12,6 +17,9 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Q, Value
+from django.utils import timezone
+
+from articles.models import Comment
 
 MODERATE_PERMISSION = "articles.moderate_comment"
 MODERATORS_GROUP = "Moderators"
@@ -25,6 +33,42 @@ MODERATOR_PERMISSIONS = [
     ("articles", "view_usersanction"),
     ("articles", "view_auditlogentry"),
 ]
+
+
+# Plain strings, as the thread's rows hold them: cheaper to compare than the enum members.
+VISIBLE = Comment.State.VISIBLE.value
+PENDING = Comment.State.PENDING.value
+# The states in which an author may still edit or delete their comment.
+AUTHOR_CHANGEABLE = (VISIBLE, PENDING)
+
+
+def can_read_comment(state: str, *, own: bool, moderator: bool) -> bool:
+    """Whether a reader may read a comment's text: a visible one, their own held one; moderators
+    read everything."""
+    return state == VISIBLE or moderator or (own and state == PENDING)
+
+
+def can_delete_comment(state: str, *, own: bool) -> bool:
+    """Whether a reader may delete a comment: their own, while it is visible or held."""
+    return own and state in AUTHOR_CHANGEABLE
+
+
+def can_edit_comment(
+    state: str, *, own: bool, recent: bool, thread_open: bool, sanctioned: bool
+) -> bool:
+    """Whether a reader may edit a comment: one they may delete, posted within the edit window
+    (``recent``, see :func:`edit_window_start`), in an open thread, while not suspended."""
+    return can_delete_comment(state, own=own) and recent and thread_open and not sanctioned
+
+
+def can_report_comment(state: str, *, own: bool, sanctioned: bool) -> bool:
+    """Whether a reader may report a comment: someone else's visible one, while not suspended."""
+    return not own and state == VISIBLE and not sanctioned
+
+
+def edit_window_start(now: datetime | None = None) -> datetime:
+    """Comments posted after this time are still within ``COMMENT_EDIT_WINDOW_MINUTES``."""
+    return (now or timezone.now()) - timedelta(minutes=settings.COMMENT_EDIT_WINDOW_MINUTES)
 
 
 def can_moderate(user) -> bool:

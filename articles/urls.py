@@ -1,19 +1,24 @@
 from django.urls import path
 
-from articles.views import accounts, api, comment_tools, comments, moderation, pages
+from articles.accounts import views as accounts
+from articles.moderation import views as moderation
+from articles.posting import views as posting
+from articles.site import views as site
+from articles.threads import views as threads
+from articles.views import api
 
 urlpatterns = [
-    path("", pages.ArticleListView.as_view(), name="home"),
-    path("articles/<slug:slug>/", pages.ArticleDetailView.as_view(), name="article_detail"),
-    path("articles/<slug:slug>/comments/", comments.comment_create, name="comment_create"),
+    path("", threads.ArticleListView.as_view(), name="home"),
+    path("articles/<slug:slug>/", threads.ArticleDetailView.as_view(), name="article_detail"),
+    path("articles/<slug:slug>/comments/", posting.comment_create, name="comment_create"),
     path("articles/<slug:slug>/comments.json", api.article_comments_json, name="comments_json"),
-    path("comments/<int:pk>/", pages.CommentDetailView.as_view(), name="comment_detail"),
-    path("comments/<int:pk>/reply/", comments.comment_reply, name="comment_reply"),
-    path("comments/<int:pk>/edit/", comment_tools.comment_edit, name="comment_edit"),
-    path("comments/<int:pk>/delete/", comment_tools.comment_delete, name="comment_delete"),
-    path("comments/<int:pk>/report/", comment_tools.comment_report, name="comment_report"),
+    path("comments/<int:pk>/", threads.CommentDetailView.as_view(), name="comment_detail"),
+    path("comments/<int:pk>/reply/", posting.comment_reply, name="comment_reply"),
+    path("comments/<int:pk>/edit/", posting.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", posting.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/report/", posting.comment_report, name="comment_report"),
     path("accounts/signup/", accounts.signup, name="signup"),
-    path("health/", pages.health, name="health"),
+    path("health/", site.health, name="health"),
 ]
 
 # Every view under moderation/ is behind moderator_required (tests/articles/test_moderation_urls).

@@ -11,9 +11,9 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles import services
-from articles.markdown import render_plain_text
 from articles.models import Article
+from articles.posting import services
+from articles.posting.markdown import render_plain_text
 
 TOP_LEVEL_SHARE = 0.3
 ANSWER_LATEST_SHARE = 0.25

@@ -22,8 +22,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from articles.integrity import tree_problems
 from articles.models import Article, Comment
+from articles.threads.integrity import tree_problems
 from bench.generate import make_discussion, make_users
 
 KINDS = ("whole_thread", "first_page", "permalink")

@@ -135,7 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 # Sessions that know their user, so deactivating an account ends every one of its sessions.
-SESSION_ENGINE = "articles.sessions"
+SESSION_ENGINE = "articles.accounts.sessions"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from articles.forms import AdminLoginForm
-from articles.views import accounts
+from articles.accounts import views as accounts
+from articles.accounts.forms import AdminLoginForm
 
 admin.site.login_form = AdminLoginForm
 
@@ -14,5 +14,5 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-handler400 = "articles.views.errors.bad_request"
-handler404 = "articles.views.errors.page_not_found"
+handler400 = "articles.site.views.bad_request"
+handler404 = "articles.site.views.page_not_found"

@@ -125,8 +125,8 @@ def _prepare(user_count) -> World:
     )
     from django.urls import reverse
 
-    from articles import services
     from articles.models import Article, Comment
+    from articles.posting import services
 
     article, _ = Article.objects.get_or_create(
         slug=SLUG, defaults={"title": "Load test", "body": "Written by scripts/loadtest.py."}

@@ -4,9 +4,10 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from articles import moderation, services
 from articles.models import Article, Comment
+from articles.moderation import services as moderation
 from articles.permissions import moderators_group
+from articles.posting import services
 from bench.generate import add_discussion
 
 _sequence = itertools.count(1)

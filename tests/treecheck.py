@@ -1,6 +1,6 @@
 """The tests' view of tree integrity: fail with what ``tree_problems`` found."""
 
-from articles.integrity import tree_problems
+from articles.threads.integrity import tree_problems
 
 
 def assert_trees_valid():

@@ -11,7 +11,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from articles.markdown import has_block_markup
+from articles.posting.markdown import has_block_markup
 
 _BLOCKS = frozenset(
     {"p", "div", "blockquote", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"}

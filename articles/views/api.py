@@ -4,8 +4,9 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from articles import exporters, selectors
+from articles import exporters
 from articles.models import Article
+from articles.portability import selectors
 
 
 @require_GET

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.accounts import user_sessions_end
+from articles.accounts.services import user_sessions_end
 from articles.models import AccountSession
 from tests.factories import PASSWORD, make_user
 

@@ -4,8 +4,10 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from articles import moderation, selectors
 from articles.models import Article, AuditLogEntry, Comment, CommentReport
+from articles.moderation import selectors
+from articles.moderation import services as moderation
+from articles.posting import services
 from tests.factories import make_article, make_comment, make_moderator, make_report, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
@@ -166,7 +168,7 @@ def test_comment_page_shows_ancestors_replies_versions_reports_and_log(as_modera
     parent = make_comment(article, parent=root, title="Parent")
     comment = make_comment(article, parent=parent, author=author, body="First version")
     make_comment(article, parent=comment, title="A reply")
-    moderation.comment_edit(comment=comment, editor=author, title="", body="Second version")
+    services.comment_edit(comment=comment, editor=author, title="", body="Second version")
     make_report(comment, reason="other", text="Misleading")
     moderation.comment_hide(comment=comment, moderator=moderator, reason="Checking")
 

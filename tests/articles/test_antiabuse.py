@@ -7,8 +7,8 @@ from django.db import close_old_connections
 from django.test import override_settings
 from django.utils import timezone
 
-from articles import antiabuse, moderation, services
 from articles.models import AuditLogEntry, Comment, UserSanction
+from articles.posting import antiabuse, services
 from tests.factories import make_article, make_comment, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
@@ -101,7 +101,7 @@ def test_the_posting_checks_count_earlier_comments_up_to_the_hold(article, user)
 
 def test_a_deleted_comment_may_be_posted_again(article, user):
     first = make_comment(article, author=user, body="Take two")
-    moderation.comment_delete(comment=first, user=user)
+    services.comment_delete(comment=first, user=user)
     again = make_comment(article, author=user, body="Take two")
     assert again.is_visible and Comment.objects.count() == 2
 

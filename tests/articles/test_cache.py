@@ -9,11 +9,11 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from articles import importing
-from articles.cache import thread_changed
 from articles.importers.records import ImportReport
 from articles.importers.text import as_source_article, parse_file
 from articles.models import Comment
-from articles.repair import comment_tree_repair
+from articles.threads.cache import thread_changed
+from articles.threads.services import comment_tree_repair
 from tests.articles.test_import_command import SAMPLE
 from tests.factories import make_comment
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from articles.integrity import tree_problems
 from articles.models import Comment
-from articles.services import lock_comment_tree
+from articles.threads.integrity import tree_problems
+from articles.threads.locks import lock_comment_tree
 from tests.factories import make_article, make_comment, make_thread
 from tests.treecheck import assert_trees_valid
 

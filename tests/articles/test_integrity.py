@@ -1,7 +1,7 @@
 import pytest
 
-from articles.integrity import tree_problems
 from articles.models import Comment
+from articles.threads.integrity import tree_problems
 from tests.factories import make_article, make_comment, make_thread
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Attack and behaviour tests for articles.markdown.
+"""Attack and behaviour tests for articles.posting.markdown.
 
 The attack table is run through every renderer, and the output is judged by
 parsing it (not by substring search), the way a browser would see it: which
@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.markdown import (
+from articles.posting.markdown import (
     ALLOWED_TAGS,
     ALLOWED_URL_SCHEMES,
     LINK_REL,

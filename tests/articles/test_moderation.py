@@ -8,7 +8,6 @@ from django.db import close_old_connections
 from django.test import override_settings
 from django.utils import timezone
 
-from articles import moderation, services
 from articles.models import (
     Article,
     AuditLogEntry,
@@ -17,6 +16,8 @@ from articles.models import (
     CommentRevision,
     UserSanction,
 )
+from articles.moderation import services as moderation
+from articles.posting import services
 from tests.factories import make_article, make_comment, make_moderator, make_report, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
@@ -243,7 +244,7 @@ def test_branch_actions_refuse_when_there_is_nothing_to_do(article, moderator):
 
 def test_author_edit_keeps_the_previous_version_and_marks_the_comment(article, user):
     comment = make_comment(article, author=user, title="Old title", body="Old *text*")
-    edited = moderation.comment_edit(comment=comment, editor=user, title="New", body="New **x**")
+    edited = services.comment_edit(comment=comment, editor=user, title="New", body="New **x**")
     stored = Comment.objects.get(pk=comment.pk)
     assert (stored.title, stored.body) == ("New", "New **x**")
     assert "<strong>x</strong>" in stored.body_html
@@ -253,14 +254,14 @@ def test_author_edit_keeps_the_previous_version_and_marks_the_comment(article, u
     assert "<em>text</em>" in revision.body_html
     assert revision.written_at == comment.created_at
 
-    moderation.comment_edit(comment=stored, editor=user, title="Newer", body="Third")
+    services.comment_edit(comment=stored, editor=user, title="Newer", body="Third")
     latest = CommentRevision.objects.order_by("-replaced_at", "-id").first()
     assert latest.body == "New **x**" and latest.written_at == stored.edited_at
 
 
 def test_an_edit_that_changes_nothing_keeps_no_revision(article, user):
     comment = make_comment(article, author=user, body="Same")
-    moderation.comment_edit(comment=comment, editor=user, title="", body="  Same ")
+    services.comment_edit(comment=comment, editor=user, title="", body="  Same ")
     assert not CommentRevision.objects.exists()
     assert Comment.objects.get(pk=comment.pk).edited_at is None
 
@@ -270,18 +271,18 @@ def test_edit_window_closes(article, user):
     Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(minutes=16))
     comment.refresh_from_db()
     with pytest.raises(ValidationError, match="first 15 minutes"):
-        moderation.comment_edit(comment=comment, editor=user, title="", body="After")
+        services.comment_edit(comment=comment, editor=user, title="", body="After")
     with override_settings(COMMENT_EDIT_WINDOW_MINUTES=20):
-        moderation.comment_edit(comment=comment, editor=user, title="", body="After")
+        services.comment_edit(comment=comment, editor=user, title="", body="After")
     assert Comment.objects.get(pk=comment.pk).body == "After"
 
 
 def test_nobody_edits_or_deletes_another_users_comment(article, user):
     comment = make_comment(article, body="Mine")
     with pytest.raises(PermissionDenied):
-        moderation.comment_edit(comment=comment, editor=user, title="", body="Yours now")
+        services.comment_edit(comment=comment, editor=user, title="", body="Yours now")
     with pytest.raises(PermissionDenied):
-        moderation.comment_delete(comment=comment, user=user)
+        services.comment_delete(comment=comment, user=user)
     stored = Comment.objects.get(pk=comment.pk)
     assert (stored.body, stored.state) == ("Mine", State.VISIBLE)
 
@@ -290,9 +291,9 @@ def test_nobody_edits_or_deletes_another_users_comment(article, user):
 def test_moderated_or_deleted_comments_cannot_be_edited_or_deleted(article, user, state):
     comment = with_state(make_comment(article, author=user, body="Mine"), state)
     with pytest.raises(ValidationError, match="can no longer be edited"):
-        moderation.comment_edit(comment=comment, editor=user, title="", body="Changed")
+        services.comment_edit(comment=comment, editor=user, title="", body="Changed")
     with pytest.raises(ValidationError, match="already deleted or under moderation"):
-        moderation.comment_delete(comment=comment, user=user)
+        services.comment_delete(comment=comment, user=user)
     assert Comment.objects.get(pk=comment.pk).state == state
 
 
@@ -300,13 +301,13 @@ def test_editing_on_a_locked_thread_is_refused(article, user, moderator):
     comment = make_comment(article, author=user)
     moderation.article_lock(article=article, moderator=moderator)
     with pytest.raises(ValidationError, match="closed"):
-        moderation.comment_edit(comment=comment, editor=user, title="", body="Changed")
+        services.comment_edit(comment=comment, editor=user, title="", body="Changed")
 
 
 @override_settings(MODERATION_WATCHED_WORDS=["crypto"])
 def test_an_edit_with_a_watched_word_goes_back_for_review(article, user):
     comment = make_comment(article, author=user, body="Fine")
-    moderation.comment_edit(comment=comment, editor=user, title="", body="Buy CRYPTO now")
+    services.comment_edit(comment=comment, editor=user, title="", body="Buy CRYPTO now")
     assert Comment.objects.get(pk=comment.pk).state == State.PENDING
     entry = AuditLogEntry.objects.get()
     assert entry.action == Action.HOLD and entry.actor is None and "CRYPTO" in entry.reason
@@ -316,14 +317,14 @@ def test_an_edit_with_a_watched_word_goes_back_for_review(article, user):
 def test_an_edit_with_a_blocked_word_is_refused(article, user):
     comment = make_comment(article, author=user, body="Fine")
     with pytest.raises(ValidationError, match="“spamword” is not allowed"):
-        moderation.comment_edit(comment=comment, editor=user, title="", body="a spamword")
+        services.comment_edit(comment=comment, editor=user, title="", body="a spamword")
     assert Comment.objects.get(pk=comment.pk).body == "Fine"
 
 
 @pytest.mark.parametrize("state", [State.VISIBLE, State.PENDING])
 def test_author_delete_is_soft_and_logged(article, user, state):
     comment = with_state(make_comment(article, author=user), state)
-    moderation.comment_delete(comment=comment, user=user)
+    services.comment_delete(comment=comment, user=user)
     stored = Comment.objects.get(pk=comment.pk)
     assert stored.state == State.DELETED and stored.body  # the row and its text are kept
     entry = AuditLogEntry.objects.get()
@@ -538,14 +539,14 @@ def test_a_banned_user_cannot_post_edit_or_report_and_is_told_why(article, moder
     moderation.user_ban(user=member, moderator=moderator, reason="Spamming links")
     for attempt in (
         lambda: make_comment(article, author=member),
-        lambda: moderation.comment_edit(comment=own, editor=member, title="", body="new"),
+        lambda: services.comment_edit(comment=own, editor=member, title="", body="new"),
         lambda: moderation.comment_report(comment=other, reporter=member, reason="spam"),
     ):
         with pytest.raises(ValidationError, match="Your account is banned: Spamming links"):
             attempt()
     assert Comment.objects.count() == 2 and not CommentReport.objects.exists()
     # Deleting one's own comment is still allowed.
-    moderation.comment_delete(comment=own, user=member)
+    services.comment_delete(comment=own, user=member)
 
 
 def test_a_suspended_user_may_write_again_when_it_is_lifted(article, moderator):
@@ -663,10 +664,10 @@ RETIRING_WRITES = {
     "restore branch": lambda w: moderation.comment_branch_restore(
         comment=w["branch"], moderator=w["mod"]
     ),
-    "edit": lambda w: moderation.comment_edit(
+    "edit": lambda w: services.comment_edit(
         comment=w["root"], editor=w["author"], title="", body="changed"
     ),
-    "delete": lambda w: moderation.comment_delete(comment=w["root"], user=w["author"]),
+    "delete": lambda w: services.comment_delete(comment=w["root"], user=w["author"]),
     "auto-hide on reports": lambda w: [make_report(w["root"]) for _ in range(3)],
     "lock": lambda w: moderation.article_lock(article=w["article"], moderator=w["mod"]),
     "unlock": lambda w: moderation.article_unlock(article=w["locked"], moderator=w["mod"]),

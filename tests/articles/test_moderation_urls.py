@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles import moderation
 from articles.models import AuditLogEntry, Comment
+from articles.moderation import services as moderation
 from tests.factories import make_article, make_comment, make_moderator, make_report, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
@@ -34,7 +34,7 @@ def moderation_routes():
         (route, pattern)
         for route, pattern in all_routes()
         if route.startswith("moderation/")
-        or pattern.callback.__module__ == "articles.views.moderation"
+        or pattern.callback.__module__ == "articles.moderation.views"
     ]
 
 

@@ -5,9 +5,9 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from articles import selectors
 from articles.models import Article
 from articles.permissions import MODERATOR_PERMISSIONS, can_moderate, moderators_group
+from articles.threads.viewer import ANONYMOUS, articles_for_viewer, viewer_from
 from tests.factories import make_article, make_moderator, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
@@ -55,12 +55,12 @@ def test_the_article_pages_moderator_check_agrees_with_the_guard():
     for name, (user, expected) in viewers().items():
         assert can_moderate(user) is expected, name
         if user.is_authenticated:
-            annotated = selectors.articles_for_viewer(user).get(pk=article.pk)
+            annotated = articles_for_viewer(user).get(pk=article.pk)
             assert annotated.viewer_may_moderate is expected, name
 
 
 def test_anonymous_readers_get_a_plain_article_query():
     article = make_article()
-    fetched = selectors.articles_for_viewer(AnonymousUser()).get(pk=article.pk)
+    fetched = articles_for_viewer(AnonymousUser()).get(pk=article.pk)
     assert isinstance(fetched, Article) and not hasattr(fetched, "viewer_may_moderate")
-    assert selectors.viewer_from(fetched, AnonymousUser()) == selectors.ANONYMOUS
+    assert viewer_from(fetched, AnonymousUser()) == ANONYMOUS

@@ -2,8 +2,8 @@
 
 import pytest
 
-from articles import selectors
 from articles.models import Comment
+from articles.threads import selectors
 from tests.factories import make_bulk_thread
 
 pytestmark = pytest.mark.django_db

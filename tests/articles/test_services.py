@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 
-from articles import moderation, services
 from articles.models import Comment
+from articles.moderation import services as moderation
+from articles.posting import services
 from tests.factories import make_article, make_comment, make_user
 from tests.treecheck import assert_trees_valid
 

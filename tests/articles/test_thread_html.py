@@ -3,7 +3,8 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from articles import selectors, thread_html
+from articles.threads import render as thread_html
+from articles.threads import selectors
 from tests.factories import make_comment, make_user
 
 pytestmark = pytest.mark.django_db

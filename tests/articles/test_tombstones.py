@@ -9,8 +9,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import moderation, selectors, services
 from articles.models import Comment
+from articles.moderation import services as moderation
+from articles.posting import services
+from articles.threads import selectors
+from articles.threads.viewer import Viewer
 from tests.factories import make_article, make_comment, make_realistic_thread, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
@@ -273,7 +276,7 @@ def test_the_edit_link_goes_when_the_edit_window_closes(client, article, user):
 def test_an_edited_comment_says_so(client, article, user):
     comment = make_comment(article, author=user, body="first")
     assert 'class="edited"' not in article_html(client, article)
-    moderation.comment_edit(comment=comment, editor=user, title="", body="second")
+    services.comment_edit(comment=comment, editor=user, title="", body="second")
     html = article_html(client, article)
     assert 'class="edited">edited<' in html and "second" in html and "first" not in html
 
@@ -444,7 +447,7 @@ def test_the_page_of_a_thread_counts_the_threads_the_reader_is_shown(article, mo
     for sort in selectors.THREAD_SORTS:
         assert selectors.thread_page_number(five, sort=sort) in (1, 2)
     assert selectors.thread_page_number(five) == 2  # the fourth thread readers see
-    as_moderator = selectors.Viewer(moderator.pk, may_moderate=True)
+    as_moderator = Viewer(moderator.pk, may_moderate=True)
     assert selectors.thread_page_number(five, viewer=as_moderator) == 3
     # Most replies: visible comments count, so five (one visible) comes last for readers.
     assert selectors.thread_page_number(five, sort="replies") == 2

@@ -1,5 +1,7 @@
 """Too large or malformed requests get a 4xx that says why, never a 500, and change nothing."""
 
+import importlib
+import pkgutil
 import re
 
 import pytest
@@ -7,22 +9,30 @@ from django import forms
 from django.conf import settings
 from django.urls import reverse
 
-import articles.forms
-from articles.forms import AdminLoginForm, CommentForm, LoginForm, SignupForm
+import articles
+from articles.accounts.forms import AdminLoginForm, LoginForm, SignupForm
 from articles.models import Comment
+from articles.posting.forms import CommentForm
 
 pytestmark = pytest.mark.django_db
 
 FORM = "application/x-www-form-urlencoded"
 
 
+# Every feature package's forms module, including ones added later.
+FORM_MODULES = [
+    importlib.import_module(f"articles.{package.name}.forms")
+    for package in pkgutil.iter_modules(articles.__path__)
+    if package.ispkg and importlib.util.find_spec(f"articles.{package.name}.forms")
+]
 # Every form the site defines, including ones added later.
 SITE_FORMS = [
     form
-    for form in vars(articles.forms).values()
+    for module in FORM_MODULES
+    for form in vars(module).values()
     if isinstance(form, type)
     and issubclass(form, forms.BaseForm)
-    and form.__module__ == articles.forms.__name__
+    and form.__module__ == module.__name__
 ]
 
 

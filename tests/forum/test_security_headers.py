@@ -13,7 +13,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from articles import moderation
+from articles.moderation import services as moderation
 from tests.factories import (
     PASSWORD,
     make_article,

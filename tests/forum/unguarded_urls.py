@@ -10,8 +10,8 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles.accounts.views import LoginView
 from articles.models import Comment
-from articles.views.accounts import LoginView
 
 
 def _take_over(pk):

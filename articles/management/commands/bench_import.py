@@ -12,8 +12,8 @@ from django.db import transaction
 from articles.importers import read_articles
 from articles.importers.records import ImportReport
 from articles.importing import archive_import
-from articles.integrity import tree_problems
 from articles.models import Comment
+from articles.threads.integrity import tree_problems
 
 
 class Command(BaseCommand):

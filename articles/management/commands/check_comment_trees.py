@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.integrity import tree_problems
 from articles.models import Comment
-from articles.repair import comment_tree_repair
+from articles.threads.integrity import tree_problems
+from articles.threads.services import comment_tree_repair
 
 # Enough to see what kind of damage it is; a tree broken everywhere would flood the terminal.
 _PROBLEMS_SHOWN = 5

@@ -4,7 +4,8 @@ from io import BytesIO
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import exporters, selectors
+from articles import exporters
+from articles.portability import selectors
 
 
 class Command(BaseCommand):

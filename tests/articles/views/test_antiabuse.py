@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from articles import moderation
 from articles.models import AuditLogEntry, Comment
+from articles.moderation import services as moderation
 from tests.factories import PASSWORD, make_comment, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]

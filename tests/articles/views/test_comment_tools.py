@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import moderation
 from articles.models import Comment, CommentReport, CommentRevision
+from articles.moderation import services as moderation
 from tests.factories import make_article, make_comment, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]

@@ -16,8 +16,8 @@ from django.urls import reverse
 from articles import importing
 from articles.importers.records import ImportReport
 from articles.importers.text import ParsedArticle, ParsedComment, as_source_article
-from articles.markdown import ALLOWED_TAGS
 from articles.models import Article, Comment
+from articles.posting.markdown import ALLOWED_TAGS
 from tests.factories import make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db

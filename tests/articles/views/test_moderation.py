@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles import moderation
 from articles.models import Article, AuditLogEntry, Comment, CommentReport, UserSanction
+from articles.moderation import services as moderation
 from tests.factories import make_comment, make_moderator, make_report, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]

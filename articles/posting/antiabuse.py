@@ -1,7 +1,7 @@
 """Checks on what users write: sanctions, word lists, duplicates, and holds for new accounts.
 
 These only read; the services that call them decide and write. Rate limits are per request and
-live with the views (articles/views/limits.py).
+live with the views (articles/posting/limits.py).
 """
 
 import functools
@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from articles.models import UserSanction
+from articles.models import Article, Comment, UserSanction
 
 
 @functools.cache
@@ -77,24 +77,24 @@ class PostingChecks(NamedTuple):
 # One statement for every check of a new post: it is a hot path, and through the ORM these
 # three subqueries cost ten times what PostgreSQL needs to answer them. "In force" is
 # UserSanctionQuerySet.active(); a test keeps the two in step.
-_POSTING_CHECKS_SQL = """
+_POSTING_CHECKS_SQL = f"""
 SELECT
-    coalesce((SELECT comments_open FROM articles_article WHERE id = %(article)s), false),
-    (SELECT state = 'visible' FROM articles_comment WHERE id = %(parent)s),
+    coalesce((SELECT comments_open FROM {Article._meta.db_table} WHERE id = %(article)s), false),
+    (SELECT state = '{Comment.State.VISIBLE}' FROM {Comment._meta.db_table} WHERE id = %(parent)s),
     EXISTS (
-        SELECT 1 FROM articles_usersanction
+        SELECT 1 FROM {UserSanction._meta.db_table}
         WHERE user_id = %(author)s AND lifted_at IS NULL AND starts_at <= %(now)s
           AND (ends_at IS NULL OR ends_at > %(now)s)
     ),
     EXISTS (
-        SELECT 1 FROM articles_comment
+        SELECT 1 FROM {Comment._meta.db_table}
         WHERE author_id = %(author)s AND body = %(body)s AND created_at >= %(since)s
-          AND state <> 'deleted'
+          AND state <> '{Comment.State.DELETED}'
     ),
     (SELECT count(*) FROM (
-        SELECT 1 FROM articles_comment WHERE author_id = %(author)s LIMIT %(first)s
+        SELECT 1 FROM {Comment._meta.db_table} WHERE author_id = %(author)s LIMIT %(first)s
     ) AS earlier)
-"""
+"""  # noqa: S608 - table names and states from the models; every value is a parameter
 
 
 def posting_checks(

@@ -1,4 +1,5 @@
-"""Writes: every change to articles and comments goes through a function here.
+"""Writes by authors: posting a comment or a reply, editing and deleting one's own, and the bulk
+insert that imports and the benchmark use.
 
 Each function is keyword-only, runs in one transaction, and raises ``ValidationError`` with a
 message a person can act on.
@@ -7,46 +8,19 @@ message a person can act on.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
-from articles import antiabuse
-from articles.cache import thread_changed
-from articles.markdown import render_markdown
-from articles.models import Article, AuditLogEntry, Comment
-
-# First half of the two-part advisory lock key, so our locks never collide with another
-# application's advisory locks on the same database.
-_TREE_LOCK_NAMESPACE = 0x636D  # "cm"
-_AUTHOR_LOCK_NAMESPACE = 0x7573  # "us"
-
-
-def lock_comment_tree(tree_id: int) -> None:
-    """Serialise writers to one thread until the transaction ends.
-
-    django-mptt leaves locking to the application: two replies computing space from the same
-    stale rght would corrupt the tree. The lock is per thread (tree), so posters in different
-    threads of an article never wait for each other.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_TREE_LOCK_NAMESPACE, tree_id])
-
-
-def lock_for_posting(*, author_id: int, tree_id: int | None) -> None:
-    """Serialise one author's posts, and writers to the thread replied to (``tree_id``, None
-    for a new thread), until the transaction ends; one statement, as posting is a hot path.
-
-    The author's lock makes two identical posts sent at once both meet the duplicate check, and
-    a new account's count of comments exact. It is always taken first: no deadlock.
-    """
-    with connection.cursor() as cursor:
-        if tree_id is None:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [_AUTHOR_LOCK_NAMESPACE, author_id]
-            )
-        else:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s), pg_advisory_xact_lock(%s, %s)",
-                [_AUTHOR_LOCK_NAMESPACE, author_id, _TREE_LOCK_NAMESPACE, tree_id],
-            )
+from articles.models import Article, AuditLogEntry, Comment, CommentRevision
+from articles.permissions import (
+    AUTHOR_CHANGEABLE,
+    can_delete_comment,
+    edit_window_start,
+    ensure_comment_author,
+)
+from articles.posting import antiabuse
+from articles.posting.markdown import render_markdown
+from articles.threads.cache import thread_changed
+from articles.threads.locks import lock_for_posting
 
 
 def validate_comment_text(*, title: str, body: str) -> tuple[str, str]:
@@ -201,8 +175,91 @@ def _copy_comments(nodes: list[dict]) -> None:
 def _next_comment_ids(count: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('articles_comment', 'id'))"
-            " FROM generate_series(1, %s)",
-            [count],
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Comment._meta.db_table, count],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _locked(comment: Comment) -> Comment:
+    # A fresh copy, its row locked until the transaction ends: an edit and a moderator's
+    # decision on the same comment are applied one after the other, each seeing the other's.
+    return Comment.objects.select_for_update().get(pk=comment.pk)
+
+
+def comment_edit(*, comment: Comment, editor, title: str, body: str) -> Comment:
+    """Change one's own comment within ``COMMENT_EDIT_WINDOW_MINUTES`` of posting it.
+
+    The previous text is kept as a CommentRevision for moderators; a watched word sends the
+    comment back for review.
+    """
+    ensure_comment_author(editor, comment)
+    title, body = validate_comment_text(title=title, body=body)
+    with transaction.atomic():
+        current = _locked(comment)
+        # The rule is permissions.can_edit_comment; each part is checked on its own to say why.
+        if current.state not in AUTHOR_CHANGEABLE:
+            raise ValidationError("This comment can no longer be edited.")
+        if current.created_at <= edit_window_start():
+            raise ValidationError(
+                f"Comments can only be edited in the first "
+                f"{settings.COMMENT_EDIT_WINDOW_MINUTES} minutes after posting."
+            )
+        if not Article.objects.filter(pk=current.article_id, comments_open=True).exists():
+            raise ValidationError("Comments on this article are closed.")
+        antiabuse.ensure_may_write(editor)
+        if (title, body) == (current.title, current.body):
+            return current
+        _save_edit(current, editor=editor, title=title, body=body)
+        thread_changed(current.article_id)
+    return current
+
+
+def _save_edit(current: Comment, *, editor, title: str, body: str) -> None:
+    CommentRevision.objects.create(
+        comment=current,
+        title=current.title,
+        body=current.body,
+        body_html=current.body_html,
+        written_at=current.edited_at or current.created_at,
+    )
+    hold = antiabuse.watched_word_reason(f"{title}\n{body}")
+    current.title, current.body, current.body_html = title, body, render_markdown(body)
+    current.edited_at = timezone.now()
+    if hold and current.is_visible:
+        current.state = Comment.State.PENDING
+        AuditLogEntry.objects.create(
+            action=AuditLogEntry.Action.HOLD,
+            reason=hold,
+            comment=current,
+            article_id=current.article_id,
+            target_user=editor,
+        )
+    Comment.objects.filter(pk=current.pk).update(
+        title=current.title,
+        body=current.body,
+        body_html=current.body_html,
+        edited_at=current.edited_at,
+        state=current.state,
+    )
+
+
+def comment_delete(*, comment: Comment, user) -> Comment:
+    """Delete one's own comment: it keeps its place (a tombstone while it has replies)."""
+    ensure_comment_author(user, comment)
+    with transaction.atomic():
+        current = _locked(comment)
+        if not can_delete_comment(current.state, own=True):
+            raise ValidationError("This comment is already deleted or under moderation.")
+        Comment.objects.filter(pk=current.pk).update(state=Comment.State.DELETED)
+        AuditLogEntry.objects.create(
+            actor=user,
+            action=AuditLogEntry.Action.DELETE,
+            comment=current,
+            article_id=current.article_id,
+            target_user=user,
+            details={"from": current.state, "to": Comment.State.DELETED},
+        )
+        thread_changed(current.article_id)
+    comment.state = Comment.State.DELETED
+    return comment

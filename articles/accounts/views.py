@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from articles.forms import LoginForm, SignupForm
+from articles.accounts.forms import LoginForm, SignupForm
 
 
 class LoginView(auth_views.LoginView):

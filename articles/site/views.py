@@ -1,4 +1,5 @@
-"""The 400 and 404 pages say what was wrong (403, 500 and 503 are plain templates)."""
+"""Site-wide pages: the health check, and 400 and 404 pages that say what was wrong (403, 500
+and 503 are plain templates)."""
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -7,8 +8,11 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 
 def bad_request(request, exception):
@@ -36,3 +40,14 @@ def page_not_found(request, exception):
     message = exception.args[0] if exception.args else None
     reason = message if isinstance(message, str) else "There is no page at this address."
     return render(request, "404.html", {"reason": reason}, status=404)
+
+
+@require_GET
+def health(request):
+    """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from articles.cache import thread_changed
-from articles.integrity import tree_problems
 from articles.models import Comment
-from articles.services import lock_comment_tree
+from articles.threads.cache import thread_changed
+from articles.threads.integrity import tree_problems
+from articles.threads.locks import lock_comment_tree
 
 _TABLE = Comment._meta.db_table
 

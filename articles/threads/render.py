@@ -4,7 +4,7 @@ The markup is in ``templates/articles/_comment_parts.html``: named parts with ``
 placeholders, as for ``str.format``. Rendering each comment through Django's template engine
 (an ``{% include %}`` per comment) cost about 0.5 ms a comment, seconds for a big thread;
 Jinja2 was still 10 times slower than ``str.format``, about 3 µs a comment. User-written values
-are escaped here, except ``body_html``, sanitised when it was written (articles/markdown.py).
+are escaped here, except ``body_html``, sanitised when it was written (posting/markdown.py).
 """
 
 import functools
@@ -18,7 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.selectors import ANONYMOUS, VISIBLE, Viewer
+from articles.permissions import VISIBLE, can_report_comment
+from articles.threads.viewer import ANONYMOUS, Viewer
 
 PARTS_FILE = settings.BASE_DIR / "templates" / "articles" / "_comment_parts.html"
 # "<!-- part: NAME -->", or "<!-- part: NAME (a note) -->".
@@ -64,7 +65,7 @@ def _pk_url(name: str) -> Callable[[int], str]:
 
 
 def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
-    """The comments (``selectors.ThreadComment``, in thread order with their nesting marks, as
+    """The comments (``records.ThreadComment``, in thread order with their nesting marks, as
     the selector prepared them for ``viewer``) as one ``<ol class="thread">``; an empty string
     when there are none.
 
@@ -156,6 +157,7 @@ class _ReaderTools:
 
     def __init__(self, parts, viewer: Viewer):
         self.viewer = viewer
+        self.sanctioned = viewer.sanction is not None
         self.awaiting_review = parts["awaiting_review"]()
         self.moderated = parts["moderated"]()
         self.state_label = parts["state_label"]
@@ -173,7 +175,7 @@ class _ReaderTools:
             tools += self.edit_link(url=self.edit_url(c.pk))
         if c.deletable:
             tools += self.delete_link(url=self.delete_url(c.pk))
-        if not c.own and c.state == VISIBLE and self.viewer.sanction is None:
+        if can_report_comment(c.state, own=c.own, sanctioned=self.sanctioned):
             tools += self.report_link(url=self.report_url(c.pk))
         return tools
 

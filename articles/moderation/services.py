@@ -1,4 +1,4 @@
-"""Moderation writes: comment states, authors' edits and deletions, reports, sanctions, locks.
+"""Moderation writes: comment states, readers' reports, sanctions, thread locks.
 
 Every function is keyword-only, runs in one transaction, writes its audit-log row in that same
 transaction, and raises ``ValidationError`` when the change does not apply. Nothing is ever
@@ -14,19 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import antiabuse
-from articles.cache import thread_changed
-from articles.markdown import render_markdown
-from articles.models import (
-    Article,
-    AuditLogEntry,
-    Comment,
-    CommentReport,
-    CommentRevision,
-    UserSanction,
-)
-from articles.permissions import can_moderate, ensure_comment_author
-from articles.services import lock_comment_tree, validate_comment_text
+from articles.models import Article, AuditLogEntry, Comment, CommentReport, UserSanction
+from articles.permissions import can_moderate, can_report_comment
+from articles.posting import antiabuse
+from articles.threads.cache import thread_changed
+from articles.threads.locks import lock_comment_tree
 
 State = Comment.State
 Action = AuditLogEntry.Action
@@ -206,81 +198,6 @@ def comment_branch_restore(*, comment: Comment, moderator, reason: str = "") -> 
     return len(restored)
 
 
-def comment_edit(*, comment: Comment, editor, title: str, body: str) -> Comment:
-    """Change one's own comment within ``COMMENT_EDIT_WINDOW_MINUTES`` of posting it.
-
-    The previous text is kept as a CommentRevision for moderators; a watched word sends the
-    comment back for review.
-    """
-    ensure_comment_author(editor, comment)
-    title, body = validate_comment_text(title=title, body=body)
-    window = timedelta(minutes=settings.COMMENT_EDIT_WINDOW_MINUTES)
-    with transaction.atomic():
-        current = _locked(comment)
-        if current.state not in (State.VISIBLE, State.PENDING):
-            raise ValidationError("This comment can no longer be edited.")
-        if timezone.now() - current.created_at > window:
-            raise ValidationError(
-                f"Comments can only be edited in the first "
-                f"{settings.COMMENT_EDIT_WINDOW_MINUTES} minutes after posting."
-            )
-        if not Article.objects.filter(pk=current.article_id, comments_open=True).exists():
-            raise ValidationError("Comments on this article are closed.")
-        antiabuse.ensure_may_write(editor)
-        if (title, body) == (current.title, current.body):
-            return current
-        CommentRevision.objects.create(
-            comment=current,
-            title=current.title,
-            body=current.body,
-            body_html=current.body_html,
-            written_at=current.edited_at or current.created_at,
-        )
-        hold = antiabuse.watched_word_reason(f"{title}\n{body}")
-        current.title, current.body, current.body_html = title, body, render_markdown(body)
-        current.edited_at = timezone.now()
-        if hold and current.is_visible:
-            current.state = State.PENDING
-            _record(
-                actor=None,
-                action=Action.HOLD,
-                reason=hold,
-                comment=current,
-                article_id=current.article_id,
-                target_user=editor,
-            )
-        Comment.objects.filter(pk=current.pk).update(
-            title=current.title,
-            body=current.body,
-            body_html=current.body_html,
-            edited_at=current.edited_at,
-            state=current.state,
-        )
-        thread_changed(current.article_id)
-    return current
-
-
-def comment_delete(*, comment: Comment, user) -> Comment:
-    """Delete one's own comment: it keeps its place (a tombstone while it has replies)."""
-    ensure_comment_author(user, comment)
-    with transaction.atomic():
-        current = _locked(comment)
-        if current.state not in (State.VISIBLE, State.PENDING):
-            raise ValidationError("This comment is already deleted or under moderation.")
-        Comment.objects.filter(pk=current.pk).update(state=State.DELETED)
-        _record(
-            actor=user,
-            action=Action.DELETE,
-            comment=current,
-            article_id=current.article_id,
-            target_user=user,
-            details={"from": current.state, "to": State.DELETED},
-        )
-        thread_changed(current.article_id)
-    comment.state = State.DELETED
-    return comment
-
-
 def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -> CommentReport:
     """A reader reports a comment, once; enough open reports hold it pending for a moderator."""
     text = text.strip()
@@ -290,11 +207,12 @@ def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -
         raise ValidationError({"text": "Say what is wrong with this comment."})
     if len(text) > REASON_MAX_LENGTH:
         raise ValidationError({"text": f"Keep it under {REASON_MAX_LENGTH} characters."})
+    # The rule is permissions.can_report_comment; each part is checked on its own to say why.
     if comment.author_id == reporter.pk:
         raise ValidationError("You cannot report your own comment.")
     with transaction.atomic():
         current = _locked(comment)
-        if not current.is_visible:
+        if not can_report_comment(current.state, own=False, sanctioned=False):
             raise ValidationError("This comment is no longer shown.")
         antiabuse.ensure_may_write(reporter)
         if CommentReport.objects.filter(comment=current, reporter=reporter).exists():

@@ -1,21 +1,18 @@
 """Reading pages: the article list, an article with its thread, a comment's permalink."""
 
 import re
-from urllib.parse import urlencode
 
-from django.conf import settings
-from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from articles import cache, selectors
-from articles.forms import CommentForm
 from articles.models import Comment
-from articles.thread_html import render_thread
+from articles.posting.forms import CommentForm
+from articles.threads import cache, selectors
+from articles.threads.render import render_thread
+from articles.threads.selectors import thread_query
+from articles.threads.viewer import articles_for_viewer, for_viewer, viewer_from
 
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
@@ -27,29 +24,6 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         return selectors.article_list()
-
-
-def _thread_query(sort: str, number: int | None) -> str:
-    params = {}
-    if sort != selectors.DEFAULT_SORT:
-        params["sort"] = sort
-    if number != 1:
-        params["page"] = "all" if number is None else number
-    return f"?{urlencode(params)}" if params else ""
-
-
-def comment_thread_url(
-    comment: Comment,
-    *,
-    sort: str = selectors.DEFAULT_SORT,
-    viewer: selectors.Viewer = selectors.ANONYMOUS,
-) -> str:
-    """Where ``comment`` shows in its discussion, for ``viewer``: the page of its article holding
-    its thread, or, past the depth cap, its parent's permalink page."""
-    if comment.level >= settings.THREAD_MAX_DEPTH:
-        return f"{reverse('comment_detail', args=[comment.parent_id])}#comment-{comment.pk}"
-    number = selectors.thread_page_number(comment, sort=sort, viewer=viewer)
-    return f"{comment.article.get_absolute_url()}{_thread_query(sort, number)}#comment-{comment.pk}"
 
 
 def _page_number(value: str | None) -> int | None:
@@ -70,12 +44,12 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # What the reader may do here comes with the article, not in queries of its own.
-        return selectors.articles_for_viewer(self.request.user)
+        return articles_for_viewer(self.request.user)
 
     def get_context_data(self, **kwargs):
         sort = selectors.thread_sort(self.request.GET.get("sort"))
         number = _page_number(self.request.GET.get("page"))
-        viewer = selectors.viewer_from(self.object, self.request.user)
+        viewer = viewer_from(self.object, self.request.user)
         discussion = cache.cached_thread(
             self.object.pk,
             variant=cache.thread_cache_variant(self.request.user),
@@ -103,12 +77,16 @@ class ArticleDetailView(DetailView):
                 "page": page,
                 "thread_html": render_thread(page.comments, viewer),
                 "sort_links": [
-                    {"label": label, "url": url + _thread_query(key, 1), "current": key == sort}
+                    {
+                        "label": label,
+                        "url": url + thread_query(key, 1),
+                        "current": key == sort,
+                    }
                     for key, label in selectors.THREAD_SORTS.items()
                 ],
-                "previous_url": number and number > 1 and url + _thread_query(sort, number - 1),
-                "next_url": page.has_next and url + _thread_query(sort, number + 1),
-                "all_url": url + _thread_query(sort, None),
+                "previous_url": number and number > 1 and url + thread_query(sort, number - 1),
+                "next_url": page.has_next and url + thread_query(sort, number + 1),
+                "all_url": url + thread_query(sort, None),
             },
         )
         return {"comment_count": page.total, "html": html}
@@ -122,29 +100,16 @@ class CommentDetailView(DetailView):
 
     def get_queryset(self):
         # As for an article page, what the reader may do comes with the comment.
-        return selectors.for_viewer(
-            Comment.objects.select_related("article", "author"), self.request.user
-        )
+        return for_viewer(Comment.objects.select_related("article", "author"), self.request.user)
 
     def get_context_data(self, **kwargs):
-        viewer = selectors.viewer_from(self.object, self.request.user)
+        viewer = viewer_from(self.object, self.request.user)
         thread = selectors.subthread_for_comment(self.object, viewer)
         return super().get_context_data(
             ancestors=selectors.comment_ancestors(self.object, viewer),
             thread_html=render_thread(thread.comments, viewer),
             show_text=thread.comments[0].shown,
-            in_thread_url=comment_thread_url(self.object, viewer=viewer),
+            in_thread_url=selectors.comment_thread_url(self.object, viewer=viewer),
             viewer=viewer,
             **kwargs,
         )
-
-
-@require_GET
-def health(request):
-    """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})

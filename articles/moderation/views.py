@@ -2,7 +2,8 @@
 
 Every view here is wrapped in ``moderator_required``, inside the check of its HTTP method (so a
 GET of an action is 405 for anyone; tests walk the URLconf to prove both), and every action is a
-POST that goes through a service in articles/moderation.py, which writes the audit log.
+POST that goes through a service in articles/moderation/services.py, which writes the audit
+log.
 """
 
 from django.contrib import messages
@@ -13,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import moderation, selectors
-from articles.forms import BanForm, LiftForm, ReasonForm, SuspendForm
+from articles.formflow import submit
 from articles.models import Article, Comment, UserSanction
+from articles.moderation import selectors
+from articles.moderation import services as moderation
+from articles.moderation.forms import BanForm, LiftForm, ReasonForm, SuspendForm
 from articles.permissions import moderator_required
-from articles.views.comments import add_service_errors
-from articles.views.pages import comment_thread_url
+from articles.threads.selectors import comment_thread_url
+from articles.threads.viewer import Viewer
 
 QUEUE_PAGE_SIZE = 50
 
@@ -49,7 +52,7 @@ def _act(request, service, done: str, fallback: str, **target):
 
 def _act_on_comment(request, pk, service, done: str):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
-    fallback = comment_thread_url(comment, viewer=selectors.Viewer(request.user.pk, True))
+    fallback = comment_thread_url(comment, viewer=Viewer(request.user.pk, True))
     return _act(request, service, done, fallback, comment=comment)
 
 
@@ -154,23 +157,17 @@ def user_detail(request, pk):
     return _user_page(request, get_object_or_404(get_user_model(), pk=pk))
 
 
-def _applied(form, service, **arguments) -> bool:
-    try:
-        service(**arguments)
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return False
-    return True
-
-
 @require_POST
 @moderator_required
 def user_suspend(request, pk):
     """Suspend a user for a number of days, with a reason they are shown."""
     member = get_object_or_404(get_user_model(), pk=pk)
     form = SuspendForm(request.POST)
-    if form.is_valid() and _applied(
-        form, moderation.user_suspend, user=member, moderator=request.user, **form.cleaned_data
+    if (
+        form.is_valid()
+        and submit(
+            form, moderation.user_suspend, user=member, moderator=request.user, **form.cleaned_data
+        )[0]
     ):
         messages.success(request, "User suspended.")
         return redirect("moderation_user", pk=member.pk)
@@ -183,8 +180,11 @@ def user_ban(request, pk):
     """Ban a user, optionally hiding all their comments at once."""
     member = get_object_or_404(get_user_model(), pk=pk)
     form = BanForm(request.POST)
-    if form.is_valid() and _applied(
-        form, moderation.user_ban, user=member, moderator=request.user, **form.cleaned_data
+    if (
+        form.is_valid()
+        and submit(
+            form, moderation.user_ban, user=member, moderator=request.user, **form.cleaned_data
+        )[0]
     ):
         messages.success(request, "User banned.")
         return redirect("moderation_user", pk=member.pk)

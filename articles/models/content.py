@@ -8,10 +8,9 @@ which two concurrent posters would both read.
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import connection, models
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
@@ -115,17 +114,18 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
     def insert_reply(self, comment, parent):
         """Store the new ``comment`` as ``parent``'s last reply.
 
-        The caller holds the thread's lock (``services.lock_comment_tree``), taken in an earlier
-        statement so the parent read here is current. One statement makes room where mptt's
+        The caller holds the thread's lock (``threads.locks.lock_comment_tree``), taken in an
+        earlier statement so the parent read here is current. One statement makes room where mptt's
         insert takes two (re-read the parent, then shift): posting is a hot path.
         """
+        table = connection.ops.quote_name(self.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                """
+                f"""
                 WITH parent AS (
-                    SELECT tree_id, rght, level FROM articles_comment WHERE id = %s
+                    SELECT tree_id, rght, level FROM {table} WHERE id = %s
                 ), shifted AS (
-                    UPDATE articles_comment c
+                    UPDATE {table} c
                     SET lft = CASE WHEN c.lft > parent.rght THEN c.lft + 2 ELSE c.lft END,
                         rght = c.rght + 2
                     FROM parent
@@ -254,11 +254,6 @@ class Comment(MPTTModel):
         return self.state == self.State.VISIBLE
 
     @property
-    def origin(self):
-        """The name of the archive an imported comment came from ("Disqus"), or ""."""
-        return origin_name(self.import_key)
-
-    @property
     def reply_count(self):
         """Descendants in this subtree, read from lft/rght without a query."""
         return (self.rght - self.lft - 1) // 2
@@ -281,202 +276,3 @@ class CommentRevision(models.Model):
 
     def __str__(self):
         return f"Version of comment {self.comment_id} written {self.written_at:%Y-%m-%d %H:%M}"
-
-
-class CommentReport(models.Model):
-    """A reader's report of a comment; open until a moderator decides on the comment."""
-
-    class Reason(models.TextChoices):
-        SPAM = "spam", "Spam"
-        ABUSE = "abuse", "Abuse or harassment"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        OTHER = "other", "Other"
-
-    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comment_reports"
-    )
-    reason = models.CharField(max_length=10, choices=Reason.choices)
-    text = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        default_permissions = ("view",)
-        constraints = [
-            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reader")
-        ]
-        indexes = [
-            models.Index(
-                fields=["comment"],
-                condition=models.Q(resolved_at__isnull=True),
-                name="report_open_idx",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_reason_display()} report on comment {self.comment_id}"
-
-
-class UserSanctionQuerySet(models.QuerySet):
-    def active(self, at=None):
-        at = at or timezone.now()
-        return self.filter(lifted_at__isnull=True, starts_at__lte=at).filter(
-            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=at)
-        )
-
-    def in_force_for(self, user_id):
-        """The user's active sanctions, the one to tell them about first: a ban ("ban" sorts
-        before "suspension"), else the suspension that lasts longest.
-        """
-        return self.active().filter(user=user_id).order_by("kind", "-ends_at")
-
-
-class UserSanction(models.Model):
-    """A suspension (until ``ends_at``) or a ban (no end): the user cannot post, edit or report."""
-
-    class Kind(models.TextChoices):
-        SUSPENSION = "suspension", "Suspension"
-        BAN = "ban", "Ban"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sanctions"
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    reason = models.TextField()
-    starts_at = models.DateTimeField(default=timezone.now)
-    ends_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    lifted_at = models.DateTimeField(null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    # The comments a ban hid, {id: state before}, so lifting it brings back exactly those.
-    hidden_comments = models.JSONField(default=dict, blank=True)
-
-    objects = UserSanctionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-starts_at", "-id"]
-        default_permissions = ("view",)
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind="ban", ends_at__isnull=True)
-                | models.Q(kind="suspension", ends_at__isnull=False),
-                name="sanction_end_matches_kind",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} of user {self.user_id}"
-
-    @property
-    def is_active(self):
-        now = timezone.now()
-        return (
-            self.lifted_at is None
-            and self.starts_at <= now
-            and (self.ends_at is None or self.ends_at > now)
-        )
-
-    @property
-    def message(self):
-        """What the sanctioned user is told when they try to write."""
-        if self.kind == self.Kind.BAN:
-            return f"Your account is banned: {self.reason}"
-        until = dateformat.format(timezone.localtime(self.ends_at), "j M Y, H:i T")
-        return f"Your account is suspended until {until}: {self.reason}"
-
-
-class AuditLogEntry(models.Model):
-    """One moderator action, or an automatic hold: who did what, to what, why and when.
-
-    Rows are only ever added: the admin offers no add, change or delete, and a saved row refuses
-    to be saved again or deleted.
-    """
-
-    class Action(models.TextChoices):
-        APPROVE = "approve", "Approve comment"
-        HIDE = "hide", "Hide comment"
-        REMOVE = "remove", "Remove comment"
-        RESTORE = "restore", "Restore comment"
-        HIDE_BRANCH = "hide_branch", "Hide branch"
-        RESTORE_BRANCH = "restore_branch", "Restore branch"
-        DELETE = "delete", "Author deleted comment"
-        HOLD = "hold", "Hold comment for review"
-        AUTO_HIDE = "auto_hide", "Hide comment after reports"
-        LOCK = "lock", "Lock thread"
-        UNLOCK = "unlock", "Unlock thread"
-        SUSPEND = "suspend", "Suspend user"
-        BAN = "ban", "Ban user"
-        LIFT = "lift", "Lift suspension or ban"
-
-    # NULL: the site itself acted (a watched word, a new account, enough reports).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    action = models.CharField(max_length=20, choices=Action.choices)
-    comment = models.ForeignKey(
-        Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
-    )
-    article = models.ForeignKey(
-        Article, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
-    )
-    target_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        default_permissions = ("view",)
-        verbose_name_plural = "audit log entries"
-
-    def __str__(self):
-        return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Audit log entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit log entries cannot be deleted.")
-
-
-class AccountSession(AbstractBaseSession):
-    """A database session with its user's id (see articles/sessions.py)."""
-
-    # Not a foreign key: a session is written on every request, and must not fail or lock the
-    # user row because of it; sessions of a deleted user are removed by a signal instead.
-    user_id = models.BigIntegerField(null=True, db_index=True)
-
-    @classmethod
-    def get_session_store_class(cls):
-        from articles.sessions import SessionStore
-
-        return SessionStore

@@ -1,0 +1,1 @@
+"""Moderation: moderators' actions, the queue, a member's record, readers' reports."""

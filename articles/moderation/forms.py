@@ -1,0 +1,25 @@
+"""Moderators' forms: a reason for an action, a suspension, a ban, lifting one."""
+
+from django import forms
+
+
+class SuspendForm(forms.Form):
+    days = forms.IntegerField(min_value=1, max_value=3650, initial=7, label="Days")
+    reason = forms.CharField(max_length=500, label="Reason (shown to the user)")
+
+
+class BanForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Reason (shown to the user)")
+    hide_comments = forms.BooleanField(required=False, label="Also hide all their comments")
+
+
+class ReasonForm(forms.Form):
+    """A moderator's optional reason for an action, as logged."""
+
+    reason = forms.CharField(required=False, max_length=500, label="Reason")
+
+
+class LiftForm(ReasonForm):
+    restore_comments = forms.BooleanField(
+        required=False, initial=True, label="Bring back the comments a ban hid"
+    )

@@ -1,0 +1,86 @@
+"""Moderators' reads: the queue, a comment's review page, a member's record."""
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+
+from articles.models import AuditLogEntry, Comment, CommentReport, UserSanction
+from articles.posting.antiabuse import active_sanction
+
+
+def moderation_queue():
+    """Pending comments and shown comments with open reports, most-reported first, with their
+    parent, article, author and open reports: the moderators' work list.
+    """
+    open_reports = Q(reports__resolved_at__isnull=True)
+    return (
+        Comment.objects.annotate(open_reports=Count("reports", filter=open_reports))
+        .filter(Q(state=Comment.State.PENDING) | Q(state=Comment.State.VISIBLE, open_reports__gt=0))
+        .select_related("article", "author", "parent", "parent__author")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=CommentReport.objects.filter(resolved_at__isnull=True).select_related(
+                    "reporter"
+                ),
+                to_attr="open_report_list",
+            ),
+        )
+        .annotate(
+            hold_reason=Subquery(
+                AuditLogEntry.objects.filter(
+                    comment=OuterRef("pk"),
+                    action__in=[AuditLogEntry.Action.HOLD, AuditLogEntry.Action.AUTO_HIDE],
+                )
+                .order_by("-created_at")
+                .values("reason")[:1]
+            )
+        )
+        .order_by("-open_reports", "created_at", "pk")
+    )
+
+
+REVIEW_REPLIES_SHOWN = 200
+
+
+def comment_review(comment: Comment) -> dict:
+    """Everything a moderator weighs on a comment's admin page: the comments above it, its
+    first replies (each with its depth below it), earlier versions, reports and audit log.
+    """
+    around = Comment.objects.select_related("author").filter(tree_id=comment.tree_id)
+    replies = list(
+        around.filter(lft__gt=comment.lft, rght__lt=comment.rght).order_by("lft")[
+            :REVIEW_REPLIES_SHOWN
+        ]
+    )
+    for reply in replies:
+        reply.depth_below = reply.level - comment.level
+    return {
+        "ancestors": list(
+            around.filter(lft__lt=comment.lft, rght__gt=comment.rght).order_by("lft")
+        ),
+        "replies": replies,
+        "reply_total": comment.reply_count,
+        "revisions": list(comment.revisions.all()),
+        "reports": list(comment.reports.select_related("reporter", "resolved_by")),
+        "audit_entries": list(comment.audit_entries.select_related("actor")),
+    }
+
+
+def member_record(member) -> dict:
+    """A user as moderators weigh them: the sanction in force, all their sanctions, how many of
+    their comments are in each state, and their latest comments.
+    """
+    comments = Comment.objects.filter(author=member)
+    return {
+        "member": member,
+        "sanction": active_sanction(member),
+        "sanctions": UserSanction.objects.filter(user=member).select_related(
+            "created_by", "lifted_by"
+        ),
+        "counts": dict(
+            comments.order_by()
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
+        ),
+        "recent": comments.select_related("article").order_by("-created_at")[:20],
+    }

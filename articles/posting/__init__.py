@@ -1,0 +1,1 @@
+"""Writing comments: posting, authors' edits and deletions, anti-abuse checks, Markdown."""

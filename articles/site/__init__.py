@@ -1,0 +1,1 @@
+"""Site-wide pages: the health check and the error pages."""
