@@ -15,7 +15,7 @@ from django.db import connection
 from tests.dbtools import database_url
 from tests.factories import make_article, make_comment, make_thread
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

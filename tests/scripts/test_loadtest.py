@@ -11,7 +11,11 @@ from articles.models import Comment
 from tests.dbtools import database_url
 from tests.factories import make_article, make_comment
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.timeout(240)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.timeout(240),
+]
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "loadtest.py"
 
