@@ -169,6 +169,19 @@ def thread_sort(value: str | None) -> str:
     return value if value in THREAD_SORTS else DEFAULT_SORT
 
 
+def _totals_sql(shown: str) -> str:
+    # The article's threads this viewer sees (``shown``: SQL on its top-level row ``r``), and
+    # its visible comments: every comment from lft/rght, minus the few moderated ones.
+    return (
+        f", (SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
+        f" AND r.parent_id IS NULL AND {shown})"
+        f", (SELECT coalesce(sum((r.rght - r.lft + 1) / 2), 0) FROM {_COMMENTS} r"
+        " WHERE r.article_id = %(article)s AND r.parent_id IS NULL)"
+        f" - (SELECT count(*) FROM {_COMMENTS} n WHERE n.article_id = %(article)s"
+        f" AND n.state <> '{VISIBLE}')"
+    )
+
+
 def thread_page(
     article: Article,
     *,
@@ -185,14 +198,7 @@ def thread_page(
     """
     shown = _shown_sql(viewer, "r")
     extra = ["threads", "total"]
-    columns = (
-        f", (SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
-        f" AND r.parent_id IS NULL AND {shown})"
-        f", (SELECT coalesce(sum((r.rght - r.lft + 1) / 2), 0) FROM {_COMMENTS} r"
-        " WHERE r.article_id = %(article)s AND r.parent_id IS NULL)"
-        f" - (SELECT count(*) FROM {_COMMENTS} n WHERE n.article_id = %(article)s"
-        f" AND n.state <> '{VISIBLE}')"
-    )
+    columns = _totals_sql(shown)
     if sort == "replies":
         # Only top-level rows need it, to put the page's threads in order.
         columns += f", CASE WHEN c.parent_id IS NULL THEN {_visible_sql('c')} END"
