@@ -24,10 +24,10 @@ from django.conf import settings
 from django.utils.text import slugify
 from lxml import etree
 
-from articles.importers import disqus, json_archive, wxr
-from articles.importers.records import OWN_SOURCE, format_timestamp
 from articles.markdown import render_plain_text
 from articles.models import Article, Comment
+from articles.portability import disqus, json_archive, wxr
+from articles.portability.records import OWN_SOURCE, format_timestamp
 
 ArticleThread = tuple[Article, list[Comment]]
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -8,13 +8,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from articles import importing
 from articles.cache import thread_changed
-from articles.importers.records import ImportReport
-from articles.importers.text import as_source_article, parse_file
 from articles.models import Comment
+from articles.portability import store
+from articles.portability.records import ImportReport
+from articles.portability.text import as_source_article, parse_file
 from articles.repair import comment_tree_repair
-from tests.articles.test_import_command import SAMPLE
+from tests.articles.portability.test_import_command import SAMPLE
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_an_import_retires_the_cached_page(
     parsed = parse_file(SAMPLE)
     shorter = dataclasses.replace(parsed, comments=parsed.comments[:-1])
     with django_capture_on_commit_callbacks(execute=True):
-        article = importing.article_store(
+        article = store.article_store(
             source=as_source_article(shorter), report=ImportReport(), dry_run=False
         ).article
     url = article.get_absolute_url() + "?page=all"
@@ -117,9 +117,7 @@ def test_an_import_retires_the_cached_page(
     assert last.title not in client.get(url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        importing.article_store(
-            source=as_source_article(parsed), report=ImportReport(), dry_run=False
-        )
+        store.article_store(source=as_source_article(parsed), report=ImportReport(), dry_run=False)
 
     assert last.title in client.get(url).content.decode()
 

@@ -9,11 +9,11 @@ from xml.sax.saxutils import escape
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.importers import read_articles
-from articles.importers.records import ImportReport
-from articles.importing import archive_import
 from articles.integrity import tree_problems
 from articles.models import Comment
+from articles.portability import read_articles
+from articles.portability.records import ImportReport
+from articles.portability.store import archive_import
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from articles import importing
-from articles.importers.records import ImportReport
-from articles.importers.text import ParsedArticle, ParsedComment, as_source_article
 from articles.models import Comment
+from articles.portability import store
+from articles.portability.records import ImportReport
+from articles.portability.text import ParsedArticle, ParsedComment, as_source_article
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_a_thread_too_deep_for_nested_json_is_refused_with_a_reason(client):
     parsed = ParsedArticle(
         title="Deep", summary="s", topics=[], body="b", byline="", comments=chain
     )
-    article = importing.article_store(
+    article = store.article_store(
         source=as_source_article(parsed), report=ImportReport(), dry_run=False
     ).article
     response = client.get(reverse("comments_json", args=[article.slug]))

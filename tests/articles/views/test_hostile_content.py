@@ -13,11 +13,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles import importing
-from articles.importers.records import ImportReport
-from articles.importers.text import ParsedArticle, ParsedComment, as_source_article
 from articles.markdown import ALLOWED_TAGS
 from articles.models import Article, Comment
+from articles.portability import store
+from articles.portability.records import ImportReport
+from articles.portability.text import ParsedArticle, ParsedComment, as_source_article
 from tests.factories import make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_an_imported_thread_with_html_everywhere_is_escaped(site_tags):
             ),
         ],
     )
-    outcome = importing.article_store(
+    outcome = store.article_store(
         source=as_source_article(parsed), report=ImportReport(), dry_run=False
     )
     article = outcome.article

@@ -23,15 +23,15 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from articles.importers.htmltext import html_to_text
-from articles.importers.records import (
+from articles.portability.htmltext import html_to_text
+from articles.portability.records import (
     ImportReport,
     SourceArticle,
     SourceComment,
     parse_state,
     parse_timestamp,
 )
-from articles.importers.xmlstream import child_text, release, stream_elements
+from articles.portability.xmlstream import child_text, release, stream_elements
 
 NS = "http://disqus.com"
 DSQ_NS = "http://disqus.com/disqus-internals"

@@ -1,5 +1,5 @@
-from articles.importers.htmltext import html_to_text
 from articles.markdown import render_plain_text
+from articles.portability.htmltext import html_to_text
 
 
 def test_paragraphs_and_line_breaks_survive_a_round_trip_through_html():

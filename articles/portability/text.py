@@ -74,7 +74,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from articles.importers.records import ImportFormatError, SourceArticle, SourceComment
+from articles.portability.records import ImportFormatError, SourceArticle, SourceComment
 
 __all__ = [
     "ImportFormatError",

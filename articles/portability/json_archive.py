@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from articles.importers.records import (
+from articles.portability.records import (
     BODY_FORMATS,
     SOURCE_PATTERN,
     ImportFormatError,

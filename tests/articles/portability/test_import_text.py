@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.importers.text import (
+from articles.portability.text import (
     ImportFormatError,
     ParsedArticle,
     ParsedComment,
@@ -14,7 +14,7 @@ from articles.importers.text import (
     parse_file,
 )
 
-SAMPLE = Path(__file__).resolve().parents[2] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
+SAMPLE = Path(__file__).resolve().parents[3] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
 TITLE = "Chinese govt urging banks to remove IBM servers: Report"
 
 # Line numbers in the sample, for building malformed variants of it.

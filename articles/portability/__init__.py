@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from articles.importers import disqus, json_archive, text, wxr
-from articles.importers.records import ImportFormatError, ImportReport, SourceArticle
-from articles.importers.xmlstream import DOCTYPE_REFUSED
+from articles.portability import disqus, json_archive, text, wxr
+from articles.portability.records import ImportFormatError, ImportReport, SourceArticle
+from articles.portability.xmlstream import DOCTYPE_REFUSED
 
 FORMATS = ("text", "json", "disqus", "wxr")
 _SNIFF_BYTES = 64 * 1024

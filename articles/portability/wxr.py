@@ -18,15 +18,15 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from articles.importers.htmltext import html_to_text
-from articles.importers.records import (
+from articles.portability.htmltext import html_to_text
+from articles.portability.records import (
     ImportReport,
     SourceArticle,
     SourceComment,
     parse_state,
     parse_timestamp,
 )
-from articles.importers.xmlstream import release, stream_elements
+from articles.portability.xmlstream import release, stream_elements
 
 SOURCE = "wxr"
 WP_NS = "http://wordpress.org/export/1.2/"

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from articles.importers.records import ImportFormatError
+from articles.portability.records import ImportFormatError
 
 
 def stream_elements(

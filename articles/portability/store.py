@@ -1,6 +1,6 @@
 """Writes for imports: store parsed articles and their threads, whatever format they came in.
 
-One storage path for every format. Parsers (articles/importers/) hand over ``SourceArticle``s;
+One storage path for every format. Parsers (articles/portability/) hand over ``SourceArticle``s;
 ``archive_import`` stores them all in one transaction, so a file that turns out to be broken
 half-way, or an interrupt, leaves nothing behind. Each article is found again by its source and
 original id and each comment by its import key, so importing the same file again changes
@@ -29,8 +29,6 @@ from django.utils.text import slugify
 
 from articles import services
 from articles.cache import thread_changed
-from articles.importers.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
-from articles.importers.tree import ResolvedComment, comment_key, resolve_thread
 from articles.markdown import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -39,6 +37,8 @@ from articles.markdown import (
     render_plain_text,
 )
 from articles.models import Article, Comment
+from articles.portability.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
+from articles.portability.tree import ResolvedComment, comment_key, resolve_thread
 
 # Second advisory-lock namespace: one import at a time per imported article, so two runs of
 # the same file wait for each other instead of failing on the unique constraint.
