@@ -474,17 +474,6 @@ def comment_ancestors(comment: Comment, viewer: Viewer = ANONYMOUS) -> list[Comm
     return ancestors
 
 
-def articles_for_export(slugs=None):
-    """Articles to export (all, or those with the given slugs), oldest first."""
-    articles = Article.objects.order_by("published_at", "id")
-    return articles.filter(slug__in=slugs) if slugs else articles
-
-
-def comments_for_export(article: Article) -> list[Comment]:
-    """Every comment of ``article``, whatever its state, in tree order, in one query."""
-    return list(Comment.objects.filter(article=article).select_related("author").in_thread_order())
-
-
 def moderation_queue():
     """Pending comments and shown comments with open reports, most-reported first, with their
     parent, article, author and open reports: the moderators' work list.

@@ -1,4 +1,4 @@
-"""Read the forum's own JSON archive format, one article at a time.
+"""Read and write the forum's own JSON archive format, one article at a time.
 
 The format (documented with an example in the README)::
 
@@ -7,28 +7,36 @@ The format (documented with an example in the README)::
                    "comments": [{"id": "...", "author": "...", "body": "...", ...,
                                  "replies": [...]}]}]}
 
-The file is read as a stream, one element of ``articles`` at a time, so memory holds one
-article's thread, not the whole file. The structure of an article down to its comments and
-their replies is walked here, so that each comment knows its own line (for the report); every
-other value is decoded whole by the standard library's scanner (which, unlike the streaming
-JSON libraries, says on which line and column a file goes wrong).
+The file is read as a stream (``jsonstream``), one element of ``articles`` at a time, so memory
+holds one article's thread, not the whole file; it is written the same way, one article at a
+time. Comments nest as replies, so a thread deeper than ``NESTED_JSON_MAX_DEPTH`` levels is
+refused on the way out: the flat formats (Disqus, WXR) carry any depth.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
+from articles.models import Article, Comment
+from articles.portability.identity import (
+    ArticleThread,
+    article_identity,
+    comment_identity,
+    own_id,
+)
+from articles.portability.jsonstream import StreamReader
 from articles.portability.records import (
     BODY_FORMATS,
+    OWN_SOURCE,
     SOURCE_PATTERN,
     ImportFormatError,
     ImportReport,
     SourceArticle,
     SourceComment,
+    format_timestamp,
     parse_state,
     parse_timestamp,
 )
@@ -36,10 +44,11 @@ from articles.portability.records import (
 FORMAT_NAME = "forum-archive"
 FORMAT_VERSION = 1
 DEFAULT_SOURCE = "json"
-_CHUNK = 1 << 20
-_WHITESPACE = re.compile("[ \t\n\r]*")
-_WHITESPACE_CHARS = " \t\n\r"
-_PLAIN_KEY = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
+# Nested JSON holds a reply chain as nested objects, and JSON encoders and decoders (Python's
+# among them) recurse once per level: how deep they get depends on the version (about 745
+# levels on Python 3.12, thousands on 3.13) and on the stack already in use. A fixed limit well
+# below the lowest of them gives the same answer everywhere, before anything is written.
+NESTED_JSON_MAX_DEPTH = 500
 _END = object()
 # JSON can escape half of a UTF-16 pair ("\ud800") on its own: not a character, and not
 # storable (UTF-8 has no form for it).
@@ -48,7 +57,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
     """Yield the articles of a JSON archive read from a binary stream."""
-    reader = _StreamReader(stream)
+    reader = StreamReader(stream)
     header: dict = {}
     for value, line in reader.articles(header):
         yield _article(value, line, report)
@@ -58,196 +67,6 @@ def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
         raise ImportFormatError(
             1, f"unsupported archive version {header.get('version')!r} (expected 1)"
         )
-
-
-class _Comment(dict):
-    """A comment object of the file, with the line its ``{`` is on."""
-
-    __slots__ = ("line",)
-
-    def __init__(self, line: int) -> None:
-        super().__init__()
-        self.line = line
-
-
-class _StreamReader:
-    """A cursor over decoded text that reads more of the file when a value runs past its end."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
-        self._json = json.JSONDecoder()
-        self._buffer = ""
-        self._pos = 0
-        self._line_base = 1  # line number of the start of the buffer
-        self._counted = (0, 1)  # a position in the buffer and its line number
-        self._eof = False
-
-    def articles(self, header: dict) -> Iterator[tuple[object, int]]:
-        self._expect("{", 'expected a JSON object ({"format": "forum-archive", ...})')
-        seen_articles = False
-        while self._peek() != "}":
-            if self._peek() != '"':
-                raise self._error("expected a property name")
-            key = self._decode()
-            self._expect(":", "expected ':' after a property name")
-            if key == "articles":
-                seen_articles = True
-                yield from self._items()
-            else:
-                header[key] = self._decode()
-            if self._peek() != ",":
-                break
-            self._pos += 1
-        self._expect("}", "expected ',' or '}' after a property")
-        if self._peek() != "":
-            raise self._error("unexpected data after the end of the archive")
-        if not seen_articles:
-            raise ImportFormatError(1, 'not a forum archive: no "articles" list')
-
-    def _items(self) -> Iterator[tuple[object, int]]:
-        self._expect("[", 'expected a list after "articles"')
-        if self._peek() == "]":
-            self._pos += 1
-            return
-        while True:
-            yield self._article()
-            self._compact()
-            if self._peek() == ",":
-                self._pos += 1
-                continue
-            self._expect("]", "expected ',' or ']' between articles")
-            return
-
-    def _article(self) -> tuple[object, int]:
-        """One article and its line. Its comments and their replies are read one object at a
-        time, so that each knows its own line (a ``_Comment``); every other value is decoded
-        whole. The walk keeps its own stack: replies nest as deep as the file does."""
-        first = self._peek()
-        line = self._line_at(self._pos)
-        if first != "{":
-            return self._decode(), line  # not an object: the caller says what it should be
-        self._pos += 1
-        article: dict = {}
-        # The objects and lists being read, innermost last, each with whether it has a member yet.
-        open_values: list[list] = [[article, False]]
-        while open_values:
-            value, started = open_values[-1]
-            if not self._next_member("}" if isinstance(value, dict) else "]", started):
-                open_values.pop()
-                continue
-            open_values[-1][1] = True
-            if isinstance(value, list):  # a list of comments
-                if self._peek() == "{":
-                    comment = _Comment(self._line_at(self._pos))
-                    self._pos += 1
-                    value.append(comment)
-                    open_values.append([comment, False])
-                else:
-                    value.append(self._decode())
-                continue
-            key = self._key()
-            if key == ("comments" if value is article else "replies") and self._peek() == "[":
-                self._pos += 1
-                value[key] = []
-                open_values.append([value[key], False])
-            else:
-                value[key] = self._decode()
-        return article, line
-
-    def _key(self) -> str:
-        """A property name, and the ':' after it."""
-        # Most names are plain: one match instead of decoding a string, then looking for ':'.
-        match = _PLAIN_KEY.match(self._buffer, self._pos)
-        if match and match.end() < len(self._buffer):
-            self._pos = match.end()
-            return match[1]
-        if self._peek() != '"':
-            raise self._error("Expecting property name enclosed in double quotes")
-        key = self._decode()
-        self._expect(":", "Expecting ':' delimiter")
-        return key
-
-    def _next_member(self, close: str, started: bool) -> bool:
-        """Whether another member follows in the open object or list; reads its "," or end."""
-        char = self._peek()
-        if char == close:
-            self._pos += 1
-            return False
-        if started:
-            if char != ",":
-                self._expect(",", "Expecting ',' delimiter")  # raises, saying what was found
-            self._pos += 1
-        return True
-
-    def _decode(self) -> object:
-        """The JSON value at the cursor (after any whitespace), decoded whole."""
-        self._peek()
-        start = self._pos
-        while True:
-            try:
-                value, end = self._json.raw_decode(self._buffer, self._pos)
-            except json.JSONDecodeError as error:
-                if self._eof:
-                    raise ImportFormatError(self._line_at(error.pos), error.msg) from error
-                self._read(max(_CHUNK, len(self._buffer)))
-                continue
-            except RecursionError as error:
-                raise ImportFormatError(self._line_at(start), "value nested too deeply") from error
-            # A number or a literal may go on in the part not read yet.
-            if end == len(self._buffer) and not self._eof:
-                self._read(_CHUNK)
-                continue
-            self._pos = end
-            return value
-
-    def _peek(self) -> str:
-        """The next character that is not whitespace ("" at the end), reading more as needed."""
-        while True:
-            if self._pos < len(self._buffer) and self._buffer[self._pos] in _WHITESPACE_CHARS:
-                self._pos = _WHITESPACE.match(self._buffer, self._pos).end()
-            if self._pos < len(self._buffer):
-                return self._buffer[self._pos]
-            if self._eof:
-                return ""
-            # Doubling: an article's text is appended to until it is read whole.
-            self._read(max(_CHUNK, len(self._buffer)))
-
-    def _expect(self, char: str, message: str) -> None:
-        if self._peek() != char:
-            found = self._peek()
-            raise self._error(f"{message}, found {found!r}" if found else f"{message}: file ends")
-        self._pos += 1
-
-    def _read(self, size: int) -> None:
-        data = self._stream.read(size)
-        try:
-            text = self._decoder.decode(data, final=not data)
-        except UnicodeDecodeError as error:
-            line = self._line_at(len(self._buffer)) + data.count(b"\n", 0, error.start)
-            raise ImportFormatError(line, f"not valid UTF-8 ({error.reason})") from error
-        if not data:
-            self._eof = True
-        self._buffer += text
-
-    def _compact(self) -> None:
-        self._line_base = self._line_at(self._pos)
-        self._buffer = self._buffer[self._pos :]
-        self._pos = 0
-        self._counted = (0, self._line_base)
-
-    def _line_at(self, pos: int) -> int:
-        # Counted on from the last position asked about: the cursor moves forward, and
-        # counting from the start of a long article for each comment would be quadratic.
-        counted_pos, counted_line = self._counted
-        if pos < counted_pos:
-            counted_pos, counted_line = 0, self._line_base
-        line = counted_line + self._buffer.count("\n", counted_pos, pos)
-        self._counted = (pos, line)
-        return line
-
-    def _error(self, message: str) -> ImportFormatError:
-        return ImportFormatError(self._line_at(self._pos), message)
 
 
 def _text(data: dict, key: str, line: int, *, default: str = "") -> str:
@@ -367,3 +186,105 @@ def _comment(data: object, article: SourceArticle, line: int, report, parent_ind
         report.add("bad_date", line, comment.label, f"time {created!r} unreadable or missing")
     comment.state = parse_state(_text(data, "state", line, default="visible"), comment, report)
     return comment
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+class ThreadTooDeep(ValueError):
+    """A thread nests replies deeper than the JSON archive carries."""
+
+
+def check_nesting(deepest_level: int | None) -> None:
+    """Refuse (``ThreadTooDeep``) a thread whose deepest comment is at ``deepest_level``.
+
+    Levels count from 0 (a top-level comment), so a thread is ``deepest_level + 1`` deep;
+    ``None`` is a thread without comments.
+    """
+    if deepest_level is not None and deepest_level >= NESTED_JSON_MAX_DEPTH:
+        raise ThreadTooDeep(
+            f"a thread is nested {deepest_level + 1} levels deep, too deeply for nested JSON "
+            f"(at most {NESTED_JSON_MAX_DEPTH} levels)"
+        )
+
+
+def archive_header() -> dict:
+    """The archive's format and version, which every JSON archive starts with."""
+    return {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+
+
+def write(threads: Iterable[ArticleThread], out: BinaryIO) -> None:
+    """The JSON archive, one article at a time (the "articles" list comes last)."""
+    header = json.dumps(archive_header(), ensure_ascii=False)[:-1]
+    out.write(f'{header}, "articles": [\n'.encode())
+    for number, (article, comments) in enumerate(threads):
+        if number:
+            out.write(b",\n")
+        out.write(json.dumps(article_document(article, comments), ensure_ascii=False).encode())
+    out.write(b"\n]}\n")
+
+
+def article_document(article: Article, comments: list[Comment], *, public: bool = False) -> dict:
+    """One article of the JSON archive, with its comments nested as replies.
+
+    ``public`` leaves out the title, text and author of comments readers cannot see (pending,
+    hidden, removed, deleted), keeping their place in the tree. A thread deeper than
+    ``NESTED_JSON_MAX_DEPTH`` raises ``ThreadTooDeep``.
+    """
+    check_nesting(max((comment.level for comment in comments), default=None))
+    source, original_id = article_identity(article)
+    document = {
+        "source": source,
+        "id": original_id,
+        "slug": article.slug,
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        "topics": list(article.topics),
+        "byline": article.byline,
+        "source_name": article.source_name,
+        "url": article.source_url,
+        "published_at": format_timestamp(article.published_at),
+        "comments_open": article.comments_open,
+        "comments": [],
+    }
+    identities = _comment_identities(comments)
+    open_lists = [document["comments"]]  # open_lists[level] receives comments of that level
+    for comment in comments:
+        del open_lists[comment.level + 1 :]
+        node = _comment_document(comment, identities[comment.pk], public=public)
+        open_lists[comment.level].append(node)
+        open_lists.append(node["replies"])
+    return document
+
+
+def _comment_document(comment: Comment, identity: tuple[str, str], *, public: bool) -> dict:
+    source, original_id = identity
+    shown = not public or comment.state == Comment.State.VISIBLE
+    return {
+        "source": source,
+        "id": original_id,
+        "author": comment.display_author if shown else "",
+        "created_at": format_timestamp(comment.created_at),
+        "state": comment.state,
+        "title": comment.title if shown else "",
+        "body": comment.body if shown else "",
+        "format": comment.body_format,
+        "html": comment.body_html if shown else "",
+        "replies": [],
+    }
+
+
+def _comment_identities(comments: list[Comment]) -> dict[int, tuple[str, str]]:
+    """pk → (source, id) for the JSON archive: each comment keeps its own source and id.
+
+    A comment imported from another forum's archive is already "forum:<N>", so a comment
+    posted here gets the prefixed form of its pk whenever the plain one is taken: ids must stay
+    unique per article, or a re-import drops one of the two as a duplicate.
+    """
+    imported = {comment.pk: comment_identity(comment) for comment in comments if comment.import_key}
+    taken = {original_id for source, original_id in imported.values() if source == OWN_SOURCE}
+    return {
+        comment.pk: imported.get(comment.pk) or (OWN_SOURCE, own_id(comment.pk, taken))
+        for comment in comments
+    }

@@ -4,29 +4,33 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from articles import exporters, selectors
 from articles.models import Article
+from articles.portability import json_archive
+from articles.portability.selectors import comments_for_export, with_deepest_comment_level
 
 
 @require_GET
 def article_comments_json(request, slug):
     """The article and its whole comment tree as a one-article JSON archive.
 
-    Comments readers cannot see keep their place in the tree but not their text or author.
+    Comments readers cannot see keep their place in the tree but not their text or author. A
+    thread too deep for nested JSON is refused (422) before its comments are read: the depth
+    comes with the article, in the same query.
     """
-    article = get_object_or_404(Article, slug=slug)
-    document = exporters.archive_header()
-    document["articles"] = [
-        exporters.article_document(article, selectors.comments_for_export(article), public=True)
-    ]
+    article = get_object_or_404(with_deepest_comment_level(Article.objects), slug=slug)
     try:
-        return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
-    except RecursionError:
-        # Nested JSON cannot carry a reply chain deeper than Python's JSON encoder recurses.
+        json_archive.check_nesting(article.deepest_comment_level)
+    except json_archive.ThreadTooDeep:
         return JsonResponse(
             {
-                "error": "This thread is nested too deeply for nested JSON (more than about 700"
-                " levels). Export it with `manage.py export_article --format disqus`."
+                "error": "This thread is nested too deeply for nested JSON (more than"
+                f" {json_archive.NESTED_JSON_MAX_DEPTH} levels). Export it with"
+                " `manage.py export_article --format disqus`."
             },
             status=422,
         )
+    document = json_archive.archive_header()
+    document["articles"] = [
+        json_archive.article_document(article, comments_for_export(article), public=True)
+    ]
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
