@@ -1,4 +1,7 @@
-"""Parsers for every format the forum imports, all producing ``records.SourceArticle``.
+"""Import and export: a module per format holding its reader and writer, and the store.
+
+Every reader produces ``records.SourceArticle``s; ``store`` writes them to the database and
+``export`` picks the writer for an export.
 
 ``read_articles`` picks the parser (``detect_format`` sniffs the start of the file for
 ``auto``) and streams the articles of a file one at a time.
@@ -61,7 +64,7 @@ def read_articles(
         fmt = detect_format(stream.read(_SNIFF_BYTES))
         stream.seek(0)
     if fmt == "text":
-        yield text.as_source_article(text.parse_bytes(stream.read()), source_name=source_name)
+        yield text.parse_bytes(stream.read(), source_name=source_name)
         return
     parser = {"json": json_archive.parse, "disqus": disqus.parse, "wxr": wxr.parse}[fmt]
     for article in parser(stream, report):
