@@ -29,14 +29,9 @@ from django.utils.text import slugify
 
 from articles import services
 from articles.cache import thread_changed
-from articles.markdown import (
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_TAGS,
-    render_html_message,
-    render_markdown,
-    render_plain_text,
-)
+from articles.markdown import render_html_message, render_markdown, render_plain_text
 from articles.models import Article, Comment
+from articles.portability.htmltext import has_unsafe_markup
 from articles.portability.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
 from articles.portability.tree import ResolvedComment, comment_key, resolve_thread
 
@@ -310,7 +305,7 @@ def _comment_row(comment: SourceComment, report: ImportReport) -> dict:
     if comment.body_format == "html":
         body_html = render_html_message(comment.body)
         # Most messages come out as they went in; only the others need a closer look.
-        if body_html != comment.body and _has_unsafe_markup(comment.body):
+        if body_html != comment.body and has_unsafe_markup(comment.body):
             report.add("html_sanitised", comment.line, comment.label)
         body = body_html
     elif comment.body_format == "text":
@@ -325,25 +320,6 @@ def _comment_row(comment: SourceComment, report: ImportReport) -> dict:
         "body_format": comment.body_format,
         "state": comment.state,
     }
-
-
-_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
-_ATTRIBUTE = re.compile(r"([^\s=/]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
-_SAFE_URL = re.compile(r"\s*(https?:|mailto:)", re.IGNORECASE)
-
-
-def _has_unsafe_markup(html: str) -> bool:
-    """Whether the sanitiser will drop something: for the report only, never for safety."""
-    for tag, attributes in _TAG.findall(html):
-        allowed = ALLOWED_ATTRIBUTES.get(tag.lower(), frozenset())
-        if tag.lower() not in ALLOWED_TAGS:
-            return True
-        for name, value in _ATTRIBUTE.findall(attributes):
-            if name.lower() not in allowed:
-                return True
-            if name.lower() == "href" and not _SAFE_URL.match(value.strip("\"'")):
-                return True
-    return False
 
 
 def _insert_comments(article, resolved: list[ResolvedComment], rows, new: list[int], existing):
