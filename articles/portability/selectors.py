@@ -18,13 +18,10 @@ def comments_for_export(article: Article) -> list[Comment]:
     return list(Comment.objects.filter(article=article).select_related("author").in_thread_order())
 
 
-def deepest_comment_level(articles: Article | QuerySet[Article]) -> int | None:
-    """The level of the deepest comment of one article or of a queryset of them (0 for a
-    top-level comment, ``None`` without comments), in one aggregate query."""
-    if isinstance(articles, Article):
-        comments = Comment.objects.filter(article=articles)
-    else:
-        comments = Comment.objects.filter(article__in=articles.order_by().values("pk"))
+def deepest_comment_level(articles: QuerySet[Article]) -> int | None:
+    """The level of the deepest comment of ``articles`` (0 for a top-level comment, ``None``
+    without comments), in one aggregate query."""
+    comments = Comment.objects.filter(article__in=articles.order_by().values("pk"))
     return comments.aggregate(deepest=Max("level"))["deepest"]
 
 

@@ -1,12 +1,12 @@
 """Writes for imports: store parsed articles and their threads, whatever format they came in.
 
-One storage path for every format. Parsers (articles/portability/) hand over ``SourceArticle``s;
-``archive_import`` stores them all in one transaction, so a file that turns out to be broken
-half-way, or an interrupt, leaves nothing behind. Each article is found again by its source and
-original id and each comment by its import key, so importing the same file again changes
-nothing and a newer export adds only what is new and updates changed text. What this forum's
-own export names as written here (an article by its page, a comment as ``forum:<pk>``) is found
-again as the article or comment it names, and left as it is.
+One storage path for every format. The readers (``text``, ``json_archive``, ``disqus``, ``wxr``)
+hand over ``SourceArticle``s; ``archive_import`` stores them all in one transaction, so a file
+that turns out to be broken half-way, or an interrupt, leaves nothing behind. Each article is
+found again by its source and original id and each comment by its import key, so importing the
+same file again changes nothing and a newer export adds only what is new and updates changed
+text. What this forum's own export names as written here (an article by its page, a comment as
+``forum:<pk>``) is found again as the article or comment it names, and left as it is.
 
 New threads are written with lft/rght computed in memory and one bulk insert (mptt's own insert
 costs a query or more per comment); a new reply to a comment stored earlier goes in through
