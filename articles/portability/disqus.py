@@ -1,4 +1,4 @@
-"""Read a Disqus XML export: ``<thread>`` elements become articles, ``<post>`` elements comments.
+"""Read and write Disqus XML exports: ``<thread>`` elements are articles, ``<post>`` comments.
 
 A Disqus export lists every thread first and then every post of the site, each post naming its
 thread (``<thread dsq:id>``) and its parent (``<parent dsq:id>``) anywhere in the file. Posts are
@@ -9,6 +9,8 @@ file. Posts of a thread the file does not define are skipped and reported.
 States: ``isSpam`` → removed, ``isDeleted`` → deleted, ``isApproved`` false → pending, otherwise
 visible. Messages are HTML. The forum's own exports add elements in the ``FORUM_NS`` namespace
 (slug, summary, topics, byline, comment titles and exact states) that Disqus does not have.
+
+``write`` lays out a forum's articles the same way: every thread first, then every post.
 """
 
 from __future__ import annotations
@@ -16,22 +18,32 @@ from __future__ import annotations
 import pickle
 import tempfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from articles.importers.htmltext import html_to_text
-from articles.importers.records import (
+from articles.models import Article, Comment
+from articles.portability.htmltext import html_to_text
+from articles.portability.identity import ArticleThread, comment_ids, page_url
+from articles.portability.records import (
     ImportReport,
     SourceArticle,
     SourceComment,
+    format_timestamp,
     parse_state,
     parse_timestamp,
 )
-from articles.importers.xmlstream import child_text, release, stream_elements
+from articles.portability.xmlstream import (
+    XmlWriter,
+    child_text,
+    release,
+    stream_elements,
+    xml_bool,
+)
+from articles.posting.markdown import render_plain_text
 
 NS = "http://disqus.com"
 DSQ_NS = "http://disqus.com/disqus-internals"
@@ -237,3 +249,69 @@ def _slug_from_link(link: str) -> str:
     if segments and set(segments[-1].lower()) <= _SLUG_CHARACTERS:
         return segments[-1].lower()
     return ""
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def write(articles: Iterable[Article], threads: Iterable[ArticleThread], out) -> None:
+    """A Disqus export: every thread first, then every post, as Disqus lays them out."""
+    nsmap = {None: NS, "dsq": DSQ_NS, "forum": FORUM_NS}
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        w = XmlWriter(xf)
+        with w.element(_tag("disqus"), nsmap=nsmap):
+            for article in articles:
+                _write_thread(w, article)
+            for article, comments in threads:
+                thread_id = _thread_id(article)
+                ids = comment_ids(comments, SOURCE)
+                for comment in comments:
+                    _write_post(w, comment, thread_id, ids)
+
+
+def _write_thread(w: XmlWriter, article: Article) -> None:
+    with w.element(_THREAD, {_DSQ_ID: _thread_id(article)}):
+        w.leaf(_tag("id"), article.slug)
+        w.leaf(_tag("link"), article.source_url or page_url(article))
+        w.leaf(_tag("title"), article.title)
+        w.leaf(_MESSAGE, render_plain_text(article.body))
+        w.leaf(_CREATED_AT, format_timestamp(article.published_at))
+        w.leaf(_tag("isClosed"), xml_bool(not article.comments_open))
+        w.leaf(_IS_DELETED, "false")
+        w.leaf(_forum("slug"), article.slug)
+        w.leaf(_forum("summary"), article.summary)
+        for topic in article.topics:
+            w.leaf(_forum("topic"), topic)
+        w.leaf(_forum("byline"), article.byline)
+        w.leaf(_forum("sourceName"), article.source_name)
+        w.leaf(_forum("sourceUrl"), article.source_url)
+
+
+def _write_post(w: XmlWriter, comment: Comment, thread_id: str, ids: dict[int, str]) -> None:
+    state = comment.state
+    with w.element(_POST, {_DSQ_ID: ids[comment.pk]}):
+        w.leaf(_tag("id"))
+        w.leaf(_MESSAGE, comment.body_html)
+        w.leaf(_CREATED_AT, format_timestamp(comment.created_at))
+        w.leaf(_IS_DELETED, xml_bool(state == Comment.State.DELETED))
+        w.leaf(_IS_SPAM, xml_bool(state == Comment.State.REMOVED))
+        if state in (Comment.State.PENDING, Comment.State.HIDDEN):
+            w.leaf(_IS_APPROVED, "false")
+        with w.element(_AUTHOR):
+            w.leaf(_NAME, comment.display_author)
+            w.leaf(_tag("isAnonymous"), xml_bool(not comment.author_id))
+            if comment.author_id:
+                w.leaf(_USERNAME, comment.author.get_username())
+        w.leaf(_THREAD_REF, attrib={_DSQ_ID: thread_id})
+        if comment.parent_id:
+            w.leaf(_PARENT_REF, attrib={_DSQ_ID: ids[comment.parent_id]})
+        if comment.title:
+            w.leaf(_FORUM_TITLE, comment.title)
+        w.leaf(_FORUM_STATE, state)
+
+
+def _thread_id(article: Article) -> str:
+    if article.import_source == SOURCE and article.import_id:
+        return article.import_id
+    return f"forum-{article.pk}"

@@ -1,9 +1,11 @@
-"""Plain text out of an imported article's HTML (WordPress posts, Disqus thread messages).
+"""HTML helpers for imports: plain text out of an article's HTML, and what the sanitiser drops.
 
 Article bodies here are plain text (paragraphs separated by blank lines), so an HTML body is
 read for its text: block elements become paragraphs, ``<br>`` a line break, other whitespace
 one space, and scripts and styles disappear with their content. The HTML is parsed, never
 shown: lxml's HTML parser resolves no external entities.
+
+``has_unsafe_markup`` tells the import report which comments the sanitiser changes.
 """
 
 import re
@@ -11,7 +13,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from articles.posting.markdown import has_block_markup
+from articles.posting.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, has_block_markup
 
 _BLOCKS = frozenset(
     {"p", "div", "blockquote", "pre", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -38,6 +40,25 @@ def html_to_text(fragment: str) -> str:
     reader.walk(root)
     reader.flush()
     return "\n\n".join(reader.paragraphs)
+
+
+_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+_ATTRIBUTE = re.compile(r"([^\s=/]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+_SAFE_URL = re.compile(r"\s*(https?:|mailto:)", re.IGNORECASE)
+
+
+def has_unsafe_markup(html: str) -> bool:
+    """Whether the sanitiser will drop something: for the report only, never for safety."""
+    for tag, attributes in _TAG.findall(html):
+        allowed = ALLOWED_ATTRIBUTES.get(tag.lower(), frozenset())
+        if tag.lower() not in ALLOWED_TAGS:
+            return True
+        for name, value in _ATTRIBUTE.findall(attributes):
+            if name.lower() not in allowed:
+                return True
+            if name.lower() == "href" and not _SAFE_URL.match(value.strip("\"'")):
+                return True
+    return False
 
 
 class _TextReader:

@@ -14,7 +14,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
 
-from articles.importers.records import ImportReport, SourceArticle, SourceComment
+from articles.portability.records import ImportReport, SourceArticle, SourceComment
 
 IMPORT_KEY_MAX_LENGTH = 200
 

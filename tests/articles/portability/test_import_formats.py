@@ -10,17 +10,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.importers import read_articles
-from articles.importers.records import ImportReport
-from articles.importing import archive_import
 from articles.management.commands.bench_import import write_disqus_export
 from articles.models import Article, Comment
+from articles.portability import read_articles
+from articles.portability.records import ImportReport
+from articles.portability.store import archive_import
 from tests.factories import make_article, make_comment
 from tests.treecheck import assert_trees_valid
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(__file__).resolve().parents[2] / "articles" / "sample_data"
+SAMPLES = Path(__file__).resolve().parents[3] / "articles" / "sample_data"
 DISQUS = SAMPLES / "disqus-sample.xml"
 WXR = SAMPLES / "wxr-sample.xml"
 JSON = SAMPLES / "archive-sample.json"

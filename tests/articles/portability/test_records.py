@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from articles.importers.records import parse_timestamp
+from articles.portability.records import parse_timestamp
 
 
 @pytest.mark.parametrize(

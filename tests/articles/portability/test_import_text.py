@@ -5,16 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from articles.importers.text import (
+from articles.portability.records import SourceArticle, SourceComment
+from articles.portability.text import (
     ImportFormatError,
-    ParsedArticle,
-    ParsedComment,
     looks_like_signature,
     parse_article,
-    parse_file,
+    parse_bytes,
 )
 
-SAMPLE = Path(__file__).resolve().parents[2] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
+SAMPLE = Path(__file__).resolve().parents[3] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
 TITLE = "Chinese govt urging banks to remove IBM servers: Report"
 
 # Line numbers in the sample, for building malformed variants of it.
@@ -55,7 +54,7 @@ def sample_text() -> str:
 
 
 @pytest.fixture(scope="module")
-def article(sample_text: str) -> ParsedArticle:
+def article(sample_text: str) -> SourceArticle:
     return parse_article(sample_text)
 
 
@@ -70,9 +69,17 @@ def replace_line(text: str, number: int, *new_lines: str) -> str:
     return "\n".join(lines)
 
 
-def comment(article: ParsedArticle, title: str) -> ParsedComment:
+def comment(article: SourceArticle, title: str) -> SourceComment:
     (found,) = [c for c in article.comments if c.title == title]
     return found
+
+
+def depth(article: SourceArticle, c: SourceComment) -> int:
+    """How many ancestors ``c`` has: the records name a parent by its position."""
+    levels = 0
+    while c.parent_index is not None:
+        c, levels = article.comments[c.parent_index], levels + 1
+    return levels
 
 
 def assert_format_error(text: str, line: int | None, reason_part: str) -> ImportFormatError:
@@ -95,7 +102,7 @@ def test_sample_is_the_expected_file(sample_text: str) -> None:
     assert lines_of(sample_text)[LOGIN_LINE - 1] == "Log in or register to join the discussion"
 
 
-def test_article_header(article: ParsedArticle) -> None:
+def test_article_header(article: SourceArticle) -> None:
     assert article.title == TITLE
     assert article.summary == (
         "The Chinese government is urging its domestic banks to replace high-end IBM servers "
@@ -105,7 +112,7 @@ def test_article_header(article: ParsedArticle) -> None:
     assert article.topics == ["Security", "Servers"]
 
 
-def test_article_body_and_byline(article: ParsedArticle) -> None:
+def test_article_body_and_byline(article: SourceArticle) -> None:
     paragraphs = article.body.split("\n\n")
     assert len(paragraphs) == 13
     assert paragraphs[0].startswith("China's banks are being urged by the country's government")
@@ -122,26 +129,29 @@ def test_article_body_and_byline(article: ParsedArticle) -> None:
         assert "Log in or register" not in text
 
 
-def test_comment_tree(article: ParsedArticle) -> None:
-    actual = [(c.line, c.depth, c.parent_index, c.title, c.author_name) for c in article.comments]
+def test_comment_tree(article: SourceArticle) -> None:
+    actual = [
+        (c.line, depth(article, c), c.parent_index, c.title, c.author_name or None)
+        for c in article.comments
+    ]
     assert actual == EXPECTED_TREE
     assert len(article.comments) == 13
-    assert sum(c.depth == 0 for c in article.comments) == 9
-    deepest = max(article.comments, key=lambda c: c.depth)
-    assert (deepest.title, deepest.depth) == ("Not saying anything either way", 2)
+    assert sum(depth(article, c) == 0 for c in article.comments) == 9
+    deepest = max(article.comments, key=lambda c: depth(article, c))
+    assert (deepest.title, depth(article, deepest)) == ("Not saying anything either way", 2)
 
 
-def test_parents_precede_children_one_level_up(article: ParsedArticle) -> None:
+def test_parents_precede_children_one_level_up(article: SourceArticle) -> None:
     for index, c in enumerate(article.comments):
-        if c.depth == 0:
+        if depth(article, c) == 0:
             assert c.parent_index is None
         else:
             assert c.parent_index is not None
             assert c.parent_index < index
-            assert article.comments[c.parent_index].depth == c.depth - 1
+            assert depth(article, article.comments[c.parent_index]) == depth(article, c) - 1
 
 
-def test_signatures_are_stripped_from_bodies(article: ParsedArticle) -> None:
+def test_signatures_are_stripped_from_bodies(article: SourceArticle) -> None:
     re_comment = comment(article, "RE: Chinese govt urging banks to remove IBM servers")
     assert re_comment.author_name == "Rabid Howler Monkey"
     assert re_comment.body == (
@@ -160,7 +170,7 @@ def test_signatures_are_stripped_from_bodies(article: ParsedArticle) -> None:
         assert "John L. Ries" not in c.body
 
 
-def test_single_line_bodies(article: ParsedArticle) -> None:
+def test_single_line_bodies(article: SourceArticle) -> None:
     assert comment(article, "lol").body == (
         'so that would be IBM servers that are "made in China" I presume?'
     )
@@ -173,7 +183,7 @@ def test_single_line_bodies(article: ParsedArticle) -> None:
     )
 
 
-def test_go_china_keeps_its_two_lines(article: ParsedArticle) -> None:
+def test_go_china_keeps_its_two_lines(article: SourceArticle) -> None:
     go_china = comment(article, "Go China")
     lines = go_china.body.split("\n")
     assert len(lines) == 2
@@ -182,45 +192,40 @@ def test_go_china_keeps_its_two_lines(article: ParsedArticle) -> None:
         "I am hoping they do try to use their own designed and manufactured systems and I want "
         "to see what happens. Will it work, will it flop, will hilarity ensue?"
     )
-    assert go_china.author_name is None
+    assert go_china.author_name == ""
 
 
-def test_last_comment_runs_to_end_of_file(article: ParsedArticle) -> None:
+def test_last_comment_runs_to_end_of_file(article: SourceArticle) -> None:
     last = article.comments[-1]
     lines = last.body.split("\n")
     assert len(lines) == 2
     assert lines[1].endswith("it's time to real them in....")
-    assert last.author_name is None
+    assert last.author_name == ""
 
 
-def test_body_lines_carry_no_indentation(article: ParsedArticle) -> None:
+def test_body_lines_carry_no_indentation(article: SourceArticle) -> None:
     for c in article.comments:
         for line in c.body.split("\n"):
             assert line == line.strip()
 
 
-def test_parse_file_matches_parse_article(article: ParsedArticle) -> None:
-    assert parse_file(SAMPLE) == article
-    assert parse_file(str(SAMPLE)) == article
-
-
 # --- accepted variations --------------------------------------------------------------------------
 
 
-def test_windows_line_endings(sample_text: str, article: ParsedArticle) -> None:
+def test_windows_line_endings(sample_text: str, article: SourceArticle) -> None:
     assert parse_article(sample_text.replace("\n", "\r\n")) == article
     assert parse_article(sample_text.replace("\n", "\r\n") + "\r\n") == article
 
 
 def test_windows_line_endings_from_file(
-    sample_text: str, article: ParsedArticle, tmp_path: Path
+    sample_text: str, article: SourceArticle, tmp_path: Path
 ) -> None:
     path = tmp_path / "crlf.txt"
     path.write_bytes(sample_text.replace("\n", "\r\n").encode("utf-8"))
-    assert parse_file(path) == article
+    assert parse_bytes(path.read_bytes()) == article
 
 
-def test_trailing_newlines_and_bom(sample_text: str, article: ParsedArticle) -> None:
+def test_trailing_newlines_and_bom(sample_text: str, article: SourceArticle) -> None:
     assert parse_article(sample_text + "\n") == article
     assert parse_article(sample_text + "\n\n\n") == article
     assert parse_article("\ufeff" + sample_text) == article
@@ -231,7 +236,7 @@ def test_line_numbers_survive_crlf(sample_text: str) -> None:
     assert_format_error(text, 50, "skips a level")
 
 
-def test_article_without_comments(sample_text: str, article: ParsedArticle) -> None:
+def test_article_without_comments(sample_text: str, article: SourceArticle) -> None:
     lines = lines_of(sample_text)
     for cut in (
         LOGIN_LINE,  # ends with the "Log in" line
@@ -247,7 +252,7 @@ def test_article_without_comments(sample_text: str, article: ParsedArticle) -> N
 
 
 def test_thread_starts_at_first_bullet_without_login_line(
-    sample_text: str, article: ParsedArticle
+    sample_text: str, article: SourceArticle
 ) -> None:
     # Drop the "Log in" line: the thread then starts at the first bullet.
     text = replace_line(sample_text, LOGIN_LINE)
@@ -257,7 +262,7 @@ def test_thread_starts_at_first_bullet_without_login_line(
     assert parsed.byline == article.byline
 
 
-def test_repeated_title_is_optional(sample_text: str, article: ParsedArticle) -> None:
+def test_repeated_title_is_optional(sample_text: str, article: SourceArticle) -> None:
     text = replace_line(sample_text, 3)
     parsed = parse_article(text)
     assert (parsed.title, parsed.summary, parsed.body) == (
@@ -293,10 +298,10 @@ def test_single_line_body_is_never_a_signature(sample_text: str) -> None:
     text = replace_line(sample_text, 46, "    Rabid Howler Monkey")
     c = parse_article(text).comments[0]
     assert c.body == "Rabid Howler Monkey"
-    assert c.author_name is None
+    assert c.author_name == ""
 
 
-def test_extra_blank_lines_between_comments(sample_text: str, article: ParsedArticle) -> None:
+def test_extra_blank_lines_between_comments(sample_text: str, article: SourceArticle) -> None:
     text = replace_line(sample_text, 46, lines_of(sample_text)[45], "", "")
     parsed = parse_article(text)
     assert [c.body for c in parsed.comments] == [c.body for c in article.comments]
@@ -360,7 +365,7 @@ def test_empty_file_on_disk(tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
     with pytest.raises(ImportFormatError) as info:
-        parse_file(path)
+        parse_bytes(path.read_bytes())
     assert info.value.line == 1
 
 
@@ -380,7 +385,7 @@ def test_not_utf8(sample_text: str, tmp_path: Path) -> None:
     path = tmp_path / "latin.txt"
     path.write_bytes(b"\n".join(lines))
     with pytest.raises(ImportFormatError) as info:
-        parse_file(path)
+        parse_bytes(path.read_bytes())
     assert info.value.line == 46
     assert "not valid UTF-8" in info.value.reason
     assert str(info.value).startswith("line 46: not valid UTF-8 (byte 0xff")
@@ -391,7 +396,7 @@ def test_latin1_on_first_line(tmp_path: Path) -> None:
     path = tmp_path / "latin1.txt"
     path.write_bytes("Caf\u00e9 title\n".encode("latin-1"))
     with pytest.raises(ImportFormatError) as info:
-        parse_file(path)
+        parse_bytes(path.read_bytes())
     assert info.value.line == 1
 
 

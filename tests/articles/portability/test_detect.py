@@ -1,8 +1,8 @@
 import pytest
 
-from articles.importers import detect_format
-from articles.importers.records import ImportFormatError
-from tests.articles.importers.conftest import SAMPLES
+from articles.portability import detect_format
+from articles.portability.records import ImportFormatError
+from tests.articles.portability.conftest import SAMPLES
 
 
 @pytest.mark.parametrize(

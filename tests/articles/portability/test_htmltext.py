@@ -1,4 +1,4 @@
-from articles.importers.htmltext import html_to_text
+from articles.portability.htmltext import html_to_text
 from articles.posting.markdown import render_plain_text
 
 

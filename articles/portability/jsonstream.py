@@ -1,17 +1,9 @@
-"""Read the forum's own JSON archive format, one article at a time.
+"""A cursor over a JSON archive that is read as a stream, one article at a time.
 
-The format (documented with an example in the README)::
-
-    {"format": "forum-archive", "version": 1,
-     "articles": [{"source": "json", "id": "...", "title": "...", ...,
-                   "comments": [{"id": "...", "author": "...", "body": "...", ...,
-                                 "replies": [...]}]}]}
-
-The file is read as a stream, one element of ``articles`` at a time, so memory holds one
-article's thread, not the whole file. The structure of an article down to its comments and
-their replies is walked here, so that each comment knows its own line (for the report); every
-other value is decoded whole by the standard library's scanner (which, unlike the streaming
-JSON libraries, says on which line and column a file goes wrong).
+The structure of an article down to its comments and their replies is walked here, with its own
+stack (replies nest as deep as the file does), so that each comment knows its own line for the
+report; every other value is decoded whole by the standard library's scanner, which, unlike the
+streaming JSON libraries, says on which line and column a file goes wrong.
 """
 
 from __future__ import annotations
@@ -22,45 +14,15 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from articles.importers.records import (
-    BODY_FORMATS,
-    SOURCE_PATTERN,
-    ImportFormatError,
-    ImportReport,
-    SourceArticle,
-    SourceComment,
-    parse_state,
-    parse_timestamp,
-)
+from articles.portability.records import ImportFormatError
 
-FORMAT_NAME = "forum-archive"
-FORMAT_VERSION = 1
-DEFAULT_SOURCE = "json"
 _CHUNK = 1 << 20
 _WHITESPACE = re.compile("[ \t\n\r]*")
 _WHITESPACE_CHARS = " \t\n\r"
 _PLAIN_KEY = re.compile(r'[ \t\n\r]*"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
-_END = object()
-# JSON can escape half of a UTF-16 pair ("\ud800") on its own: not a character, and not
-# storable (UTF-8 has no form for it).
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
-    """Yield the articles of a JSON archive read from a binary stream."""
-    reader = _StreamReader(stream)
-    header: dict = {}
-    for value, line in reader.articles(header):
-        yield _article(value, line, report)
-    if header.get("format") != FORMAT_NAME:
-        raise ImportFormatError(1, f'not a forum archive: "format" must be "{FORMAT_NAME}"')
-    if header.get("version") != FORMAT_VERSION:
-        raise ImportFormatError(
-            1, f"unsupported archive version {header.get('version')!r} (expected 1)"
-        )
-
-
-class _Comment(dict):
+class CommentObject(dict):
     """A comment object of the file, with the line its ``{`` is on."""
 
     __slots__ = ("line",)
@@ -70,7 +32,7 @@ class _Comment(dict):
         self.line = line
 
 
-class _StreamReader:
+class StreamReader:
     """A cursor over decoded text that reads more of the file when a value runs past its end."""
 
     def __init__(self, stream: BinaryIO) -> None:
@@ -121,7 +83,7 @@ class _StreamReader:
 
     def _article(self) -> tuple[object, int]:
         """One article and its line. Its comments and their replies are read one object at a
-        time, so that each knows its own line (a ``_Comment``); every other value is decoded
+        time, so that each knows its own line (a ``CommentObject``); every other value is decoded
         whole. The walk keeps its own stack: replies nest as deep as the file does."""
         first = self._peek()
         line = self._line_at(self._pos)
@@ -139,7 +101,7 @@ class _StreamReader:
             open_values[-1][1] = True
             if isinstance(value, list):  # a list of comments
                 if self._peek() == "{":
-                    comment = _Comment(self._line_at(self._pos))
+                    comment = CommentObject(self._line_at(self._pos))
                     self._pos += 1
                     value.append(comment)
                     open_values.append([comment, False])
@@ -248,122 +210,3 @@ class _StreamReader:
 
     def _error(self, message: str) -> ImportFormatError:
         return ImportFormatError(self._line_at(self._pos), message)
-
-
-def _text(data: dict, key: str, line: int, *, default: str = "") -> str:
-    value = data.get(key, default)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ImportFormatError(line, f'"{key}" must be a string, found {type(value).__name__}')
-    return _clean(str(value), key, line)
-
-
-def _clean(value: str, key: str, line: int) -> str:
-    """A string of the file as stored: NUL characters, which PostgreSQL cannot store, dropped."""
-    if _LONE_SURROGATE.search(value):
-        raise ImportFormatError(
-            line, f'"{key}" holds a lone UTF-16 surrogate (like \\ud800), which is no character'
-        )
-    return value.replace("\x00", "")
-
-
-def _source(data: dict, line: int, default: str) -> str:
-    source = _text(data, "source", line, default=default)
-    if not SOURCE_PATTERN.fullmatch(source):
-        raise ImportFormatError(
-            line, f'"source" must be a short lower-case name like "disqus", found {source!r}'
-        )
-    return source
-
-
-def _article(data: object, line: int, report: ImportReport) -> SourceArticle:
-    if not isinstance(data, dict):
-        raise ImportFormatError(line, "each article must be a JSON object")
-    title = _text(data, "title", line).strip()
-    if not title:
-        raise ImportFormatError(line, 'an article needs a non-empty "title"')
-    topics = data.get("topics", [])
-    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
-        raise ImportFormatError(line, '"topics" must be a list of strings')
-    topics = [_clean(topic, "topics", line) for topic in topics]
-    comments_open = data.get("comments_open", True)
-    if not isinstance(comments_open, bool):
-        raise ImportFormatError(line, '"comments_open" must be true or false')
-    article = SourceArticle(
-        source=_source(data, line, DEFAULT_SOURCE),
-        original_id=_text(data, "id", line),
-        title=title,
-        slug=_text(data, "slug", line),
-        summary=_text(data, "summary", line),
-        body=_text(data, "body", line),
-        topics=topics,
-        byline=_text(data, "byline", line),
-        source_name=_text(data, "source_name", line),
-        source_url=_text(data, "url", line),
-        comments_open=comments_open,
-        line=line,
-    )
-    published = _text(data, "published_at", line)
-    article.published_at = parse_timestamp(published)
-    if published and article.published_at is None:
-        report.add("bad_date", line, article.label, f"unreadable time {published!r}: now is used")
-    article.comments = _flatten(data.get("comments", []), article, line, report)
-    return article
-
-
-def _flatten(comments: object, article: SourceArticle, line: int, report) -> list[SourceComment]:
-    """The nested comments as a flat list in document order, each knowing its parent's place.
-
-    Each comment is reported at its own line; what is not even an object, at the line of the
-    comment (or article) holding it.
-    """
-    flat: list[SourceComment] = []
-    # (comments still to read, their parent's position, the parent's line), innermost last
-    stack = [(iter(_list(comments, line)), None, line)]
-    while stack:
-        items, parent_index, parent_line = stack[-1]
-        item = next(items, _END)
-        if item is _END:
-            stack.pop()
-            continue
-        item_line = getattr(item, "line", parent_line)
-        flat.append(_comment(item, article, item_line, report, parent_index))
-        if isinstance(item, dict) and item.get("replies"):
-            stack.append((iter(_list(item["replies"], item_line)), len(flat) - 1, item_line))
-    return flat
-
-
-def _list(value: object, line: int) -> list:
-    if not isinstance(value, list):
-        raise ImportFormatError(line, '"comments" and "replies" must be lists')
-    return value
-
-
-def _comment(data: object, article: SourceArticle, line: int, report, parent_index):
-    if not isinstance(data, dict):
-        raise ImportFormatError(line, "each comment must be a JSON object")
-    body_format = _text(data, "format", line, default="markdown")
-    if body_format not in BODY_FORMATS:
-        raise ImportFormatError(
-            line,
-            f'comment "format" must be one of {", ".join(BODY_FORMATS)}, found {body_format!r}',
-        )
-    comment = SourceComment(
-        source=_source(data, line, article.source),
-        original_id=_text(data, "id", line),
-        author_name=_text(data, "author", line),
-        created_at=None,
-        state="visible",
-        title=_text(data, "title", line),
-        body=_text(data, "body", line),
-        body_format=body_format,
-        line=line,
-        parent_index=parent_index,
-    )
-    created = _text(data, "created_at", line)
-    comment.created_at = parse_timestamp(created)
-    if comment.created_at is None:
-        report.add("bad_date", line, comment.label, f"time {created!r} unreadable or missing")
-    comment.state = parse_state(_text(data, "state", line, default="visible"), comment, report)
-    return comment

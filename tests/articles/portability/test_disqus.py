@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from articles.importers import disqus
-from articles.importers.records import ImportFormatError, ImportReport
-from tests.articles.importers.conftest import SAMPLES
+from articles.portability import disqus
+from articles.portability.records import ImportFormatError, ImportReport
+from tests.articles.portability.conftest import SAMPLES
 
 HEAD = (
     b'<?xml version="1.0" encoding="utf-8"?>\n'

@@ -1,4 +1,4 @@
-"""Read a WordPress WXR export: ``<item>`` posts become articles, ``<wp:comment>`` comments.
+"""Read and write WordPress WXR exports: ``<item>`` posts are articles, ``<wp:comment>`` comments.
 
 Each item holds its own comments, so the file is streamed item by item. Only published posts
 and pages are articles; attachments, menu items, drafts and the like are skipped and reported,
@@ -7,26 +7,33 @@ as are pingbacks and trackbacks. ``comment_parent`` links replies (0 is the top 
 deleted. Post bodies are read for their text; comments are HTML. The forum's own exports add
 ``forum_*`` post and comment meta (byline, source, comment titles, exact states).
 
-WXR 1.0, 1.1 and 1.2 differ only in the version number of the ``wp`` namespace.
+WXR 1.0, 1.1 and 1.2 differ only in the version number of the ``wp`` namespace; ``write``
+writes 1.2, each article a post with its comments inside.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from email.utils import parsedate_to_datetime
+from collections.abc import Iterable, Iterator
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import BinaryIO
 
+from django.conf import settings
+from django.utils.text import slugify
 from lxml import etree
 
-from articles.importers.htmltext import html_to_text
-from articles.importers.records import (
+from articles.models import Article, Comment
+from articles.portability.htmltext import html_to_text
+from articles.portability.identity import ArticleThread, article_identity, comment_ids, page_url
+from articles.portability.records import (
     ImportReport,
     SourceArticle,
     SourceComment,
+    format_timestamp,
     parse_state,
     parse_timestamp,
 )
-from articles.importers.xmlstream import release, stream_elements
+from articles.portability.xmlstream import XmlWriter, release, stream_elements
+from articles.posting.markdown import render_plain_text
 
 SOURCE = "wxr"
 WP_NS = "http://wordpress.org/export/1.2/"
@@ -191,3 +198,107 @@ def _comment(element, report: ImportReport) -> SourceComment | None:
     else:
         comment.state = parse_state(approved, comment, report)
     return comment
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+WXR_NAMESPACES = {
+    "excerpt": "http://wordpress.org/export/1.2/excerpt/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "wp": WP_NS,
+}
+_WP = f"{{{WP_NS}}}"
+_WRITTEN_STATES = {
+    Comment.State.VISIBLE: "1",
+    Comment.State.PENDING: "0",
+    Comment.State.HIDDEN: "0",
+    Comment.State.REMOVED: "spam",
+    Comment.State.DELETED: "trash",
+}
+
+
+def write(threads: Iterable[ArticleThread], out) -> None:
+    """A WordPress eXtended RSS 1.2 file: each article a post, with its comments inside."""
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        w = XmlWriter(xf)
+        with w.element("rss", {"version": "2.0"}, nsmap=WXR_NAMESPACES), w.element("channel"):
+            w.leaf("title", "Forum")
+            w.leaf("link", settings.SITE_URL)
+            w.leaf("description", "")
+            w.leaf(f"{_WP}wxr_version", "1.2")
+            w.leaf(f"{_WP}base_site_url", settings.SITE_URL)
+            w.leaf(f"{_WP}base_blog_url", settings.SITE_URL)
+            for article, comments in threads:
+                _write_item(w, article, comments)
+
+
+def _write_item(w: XmlWriter, article: Article, comments: list[Comment]) -> None:
+    with w.element("item"):
+        _write_post_fields(w, article)
+        for topic in article.topics:
+            w.leaf("category", topic, {"domain": "category", "nicename": slugify(topic)})
+        _write_meta(
+            w,
+            "postmeta",
+            {
+                "forum_byline": article.byline,
+                "forum_source_name": article.source_name,
+                "forum_source_url": article.source_url,
+            },
+        )
+        ids = comment_ids(comments, SOURCE)
+        for comment in comments:
+            _write_comment(w, comment, ids)
+
+
+def _write_post_fields(w: XmlWriter, article: Article) -> None:
+    when = article.published_at
+    w.leaf("title", article.title)
+    w.leaf("link", article.source_url or page_url(article))
+    w.leaf("pubDate", format_datetime(when, usegmt=True))
+    w.leaf("guid", article_identity(article, SOURCE)[1], {"isPermaLink": "false"})
+    w.leaf(f"{{{WXR_NAMESPACES['dc']}}}creator", "")
+    w.leaf("description", "")
+    w.leaf(f"{{{WXR_NAMESPACES['content']}}}encoded", render_plain_text(article.body))
+    w.leaf(f"{{{WXR_NAMESPACES['excerpt']}}}encoded", render_plain_text(article.summary))
+    w.leaf(f"{_WP}post_id", str(article.pk))
+    w.leaf(f"{_WP}post_date", format_timestamp(when, zone=False))
+    w.leaf(f"{_WP}post_date_gmt", format_timestamp(when, zone=False))
+    w.leaf(f"{_WP}comment_status", "open" if article.comments_open else "closed")
+    w.leaf(f"{_WP}ping_status", "closed")
+    w.leaf(f"{_WP}post_name", article.slug)
+    w.leaf(f"{_WP}status", "publish")
+    w.leaf(f"{_WP}post_parent", "0")
+    w.leaf(f"{_WP}menu_order", "0")
+    w.leaf(f"{_WP}post_type", "post")
+
+
+def _write_comment(w: XmlWriter, comment: Comment, ids: dict[int, str]) -> None:
+    created = format_timestamp(comment.created_at, zone=False)
+    with w.element(f"{_WP}comment"):
+        w.leaf(f"{_WP}comment_id", ids[comment.pk])
+        w.leaf(f"{_WP}comment_author", comment.display_author)
+        w.leaf(f"{_WP}comment_author_email", "")
+        w.leaf(f"{_WP}comment_author_url", "")
+        w.leaf(f"{_WP}comment_author_IP", "")
+        w.leaf(f"{_WP}comment_date", created)
+        w.leaf(f"{_WP}comment_date_gmt", created)
+        w.leaf(f"{_WP}comment_content", comment.body_html)
+        w.leaf(f"{_WP}comment_approved", _WRITTEN_STATES[comment.state])
+        w.leaf(f"{_WP}comment_type", "comment")
+        w.leaf(f"{_WP}comment_parent", ids[comment.parent_id] if comment.parent_id else "0")
+        w.leaf(f"{_WP}comment_user_id", "0")
+        meta = {"forum_title": comment.title}
+        if comment.state == Comment.State.HIDDEN:
+            meta["forum_state"] = comment.state
+        _write_meta(w, "commentmeta", {key: value for key, value in meta.items() if value})
+
+
+def _write_meta(w: XmlWriter, name: str, meta: dict[str, str]) -> None:
+    for key, value in meta.items():
+        with w.element(f"{_WP}{name}"):
+            w.leaf(f"{_WP}meta_key", key)
+            w.leaf(f"{_WP}meta_value", value)

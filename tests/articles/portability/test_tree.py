@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from articles.importers.records import ImportReport, SourceArticle, SourceComment
-from articles.importers.tree import comment_key, resolve_thread
+from articles.portability.records import ImportReport, SourceArticle, SourceComment
+from articles.portability.tree import comment_key, resolve_thread
 
 T0 = datetime(2020, 1, 1, tzinfo=UTC)
 

@@ -1,10 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from articles import importing
-from articles.importers.records import ImportReport
-from articles.importers.text import ParsedArticle, ParsedComment, as_source_article
 from articles.models import Comment
+from articles.portability import store
+from articles.portability.records import ImportReport, SourceArticle, SourceComment
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -65,22 +64,30 @@ def test_the_json_is_read_only(client, article):
 def test_a_thread_too_deep_for_nested_json_is_refused_with_a_reason(client):
     depth = 1200
     chain = [
-        ParsedComment(
+        SourceComment(
+            source="text",
+            original_id="",
+            author_name="",
+            created_at=None,
+            state="visible",
             title=f"c{i}",
             body="deeper",
-            author_name=None,
-            depth=i,
+            body_format="text",
             line=i + 1,
             parent_index=i - 1 if i else None,
         )
         for i in range(depth)
     ]
-    parsed = ParsedArticle(
-        title="Deep", summary="s", topics=[], body="b", byline="", comments=chain
+    source = SourceArticle(
+        source="text",
+        original_id="",
+        title="Deep",
+        summary="s",
+        body="b",
+        comments=chain,
+        comment_ids_expected=False,
     )
-    article = importing.article_store(
-        source=as_source_article(parsed), report=ImportReport(), dry_run=False
-    ).article
+    article = store.article_store(source=source, report=ImportReport(), dry_run=False).article
     response = client.get(reverse("comments_json", args=[article.slug]))
     assert response.status_code == 422
     assert "--format disqus" in response.json()["error"]

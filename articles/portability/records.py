@@ -3,7 +3,7 @@
 Pure Python: no Django, no database. A parser turns one file into a stream of
 ``SourceArticle``; each carries its comments as a flat list in which a comment names its parent
 either by position (nested formats) or by original id (flat formats, where the parent may come
-later, be missing or form a cycle: ``articles.importers.tree`` sorts that out). Everything a
+later, be missing or form a cycle: ``articles.portability.tree`` sorts that out). Everything a
 parser had to repair or leave out is noted in the ``ImportReport`` with the line it came from.
 """
 

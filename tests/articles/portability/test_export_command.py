@@ -15,7 +15,7 @@ from tests.treecheck import assert_trees_valid
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = Path(__file__).resolve().parents[2] / "articles" / "sample_data"
+SAMPLES = Path(__file__).resolve().parents[3] / "articles" / "sample_data"
 
 
 def build_forum():

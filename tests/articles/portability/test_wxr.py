@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from articles.importers import wxr
-from articles.importers.records import ImportFormatError, ImportReport
-from tests.articles.importers.conftest import SAMPLES
+from articles.portability import wxr
+from articles.portability.records import ImportFormatError, ImportReport
+from tests.articles.portability.conftest import SAMPLES
 
 
 def read(data: bytes, report=None):

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from articles.importers import json_archive
-from articles.importers.records import ImportFormatError, ImportReport
-from tests.articles.importers.conftest import SAMPLES
+from articles.portability import json_archive, jsonstream
+from articles.portability.records import ImportFormatError, ImportReport
+from tests.articles.portability.conftest import SAMPLES
 
 
 def read(data: bytes, report=None):
@@ -54,7 +54,7 @@ def test_the_sample_reads_as_nested_comments_in_document_order():
 
 
 def test_articles_are_read_one_at_a_time_across_small_reads(monkeypatch):
-    monkeypatch.setattr(json_archive, "_CHUNK", 5)
+    monkeypatch.setattr(jsonstream, "_CHUNK", 5)
     articles = [
         {"id": str(n), "title": f"T{n}", "comments": [{"id": "x", "body": "é"}]} for n in range(30)
     ]

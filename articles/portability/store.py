@@ -1,12 +1,12 @@
 """Writes for imports: store parsed articles and their threads, whatever format they came in.
 
-One storage path for every format. Parsers (articles/importers/) hand over ``SourceArticle``s;
-``archive_import`` stores them all in one transaction, so a file that turns out to be broken
-half-way, or an interrupt, leaves nothing behind. Each article is found again by its source and
-original id and each comment by its import key, so importing the same file again changes
-nothing and a newer export adds only what is new and updates changed text. What this forum's
-own export names as written here (an article by its page, a comment as ``forum:<pk>``) is found
-again as the article or comment it names, and left as it is.
+One storage path for every format. The readers (``text``, ``json_archive``, ``disqus``, ``wxr``)
+hand over ``SourceArticle``s; ``archive_import`` stores them all in one transaction, so a file
+that turns out to be broken half-way, or an interrupt, leaves nothing behind. Each article is
+found again by its source and original id and each comment by its import key, so importing the
+same file again changes nothing and a newer export adds only what is new and updates changed
+text. What this forum's own export names as written here (an article by its page, a comment as
+``forum:<pk>``) is found again as the article or comment it names, and left as it is.
 
 New threads are written with lft/rght computed in memory and one bulk insert (mptt's own insert
 costs a query or more per comment); a new reply to a comment stored earlier goes in through
@@ -27,17 +27,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.importers.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
-from articles.importers.tree import ResolvedComment, comment_key, resolve_thread
 from articles.models import Article, Comment
+from articles.portability.htmltext import has_unsafe_markup
+from articles.portability.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
+from articles.portability.tree import ResolvedComment, comment_key, resolve_thread
 from articles.posting import services
-from articles.posting.markdown import (
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_TAGS,
-    render_html_message,
-    render_markdown,
-    render_plain_text,
-)
+from articles.posting.markdown import render_html_message, render_markdown, render_plain_text
 from articles.threads.cache import thread_changed
 from articles.threads.locks import lock_comment_tree
 
@@ -311,7 +306,7 @@ def _comment_row(comment: SourceComment, report: ImportReport) -> dict:
     if comment.body_format == "html":
         body_html = render_html_message(comment.body)
         # Most messages come out as they went in; only the others need a closer look.
-        if body_html != comment.body and _has_unsafe_markup(comment.body):
+        if body_html != comment.body and has_unsafe_markup(comment.body):
             report.add("html_sanitised", comment.line, comment.label)
         body = body_html
     elif comment.body_format == "text":
@@ -326,25 +321,6 @@ def _comment_row(comment: SourceComment, report: ImportReport) -> dict:
         "body_format": comment.body_format,
         "state": comment.state,
     }
-
-
-_TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
-_ATTRIBUTE = re.compile(r"([^\s=/]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
-_SAFE_URL = re.compile(r"\s*(https?:|mailto:)", re.IGNORECASE)
-
-
-def _has_unsafe_markup(html: str) -> bool:
-    """Whether the sanitiser will drop something: for the report only, never for safety."""
-    for tag, attributes in _TAG.findall(html):
-        allowed = ALLOWED_ATTRIBUTES.get(tag.lower(), frozenset())
-        if tag.lower() not in ALLOWED_TAGS:
-            return True
-        for name, value in _ATTRIBUTE.findall(attributes):
-            if name.lower() not in allowed:
-                return True
-            if name.lower() == "href" and not _SAFE_URL.match(value.strip("\"'")):
-                return True
-    return False
 
 
 def _insert_comments(article, resolved: list[ResolvedComment], rows, new: list[int], existing):

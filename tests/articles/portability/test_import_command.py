@@ -8,7 +8,7 @@ from tests.treecheck import assert_trees_valid
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path(__file__).resolve().parents[2] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
+SAMPLE = Path(__file__).resolve().parents[3] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
 
 
 def run_import(path, capsys):
