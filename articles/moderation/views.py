@@ -157,38 +157,40 @@ def user_detail(request, pk):
     return _user_page(request, get_object_or_404(get_user_model(), pk=pk))
 
 
+def _sanction(request, pk, form_class, service, *, done: str, form_name: str):
+    # Suspending and banning: the form, the service, and on refusal the member's page again
+    # with the form's errors.
+    member = get_object_or_404(get_user_model(), pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        applied, _ = submit(form, service, user=member, moderator=request.user, **form.cleaned_data)
+        if applied:
+            messages.success(request, done)
+            return redirect("moderation_user", pk=member.pk)
+    return _user_page(request, member, status=400, **{form_name: form})
+
+
 @require_POST
 @moderator_required
 def user_suspend(request, pk):
     """Suspend a user for a number of days, with a reason they are shown."""
-    member = get_object_or_404(get_user_model(), pk=pk)
-    form = SuspendForm(request.POST)
-    if (
-        form.is_valid()
-        and submit(
-            form, moderation.user_suspend, user=member, moderator=request.user, **form.cleaned_data
-        )[0]
-    ):
-        messages.success(request, "User suspended.")
-        return redirect("moderation_user", pk=member.pk)
-    return _user_page(request, member, status=400, suspend_form=form)
+    return _sanction(
+        request,
+        pk,
+        SuspendForm,
+        moderation.user_suspend,
+        done="User suspended.",
+        form_name="suspend_form",
+    )
 
 
 @require_POST
 @moderator_required
 def user_ban(request, pk):
     """Ban a user, optionally hiding all their comments at once."""
-    member = get_object_or_404(get_user_model(), pk=pk)
-    form = BanForm(request.POST)
-    if (
-        form.is_valid()
-        and submit(
-            form, moderation.user_ban, user=member, moderator=request.user, **form.cleaned_data
-        )[0]
-    ):
-        messages.success(request, "User banned.")
-        return redirect("moderation_user", pk=member.pk)
-    return _user_page(request, member, status=400, ban_form=form)
+    return _sanction(
+        request, pk, BanForm, moderation.user_ban, done="User banned.", form_name="ban_form"
+    )
 
 
 @require_POST

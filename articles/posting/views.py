@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.formflow import submit
+from articles.formflow import form_page, submit
 from articles.models import Article, Comment
 from articles.moderation import services as moderation
 from articles.permissions import can_moderate, ensure_comment_author
@@ -116,28 +116,14 @@ def comment_edit(request, pk):
     form = CommentEditForm(data, initial={"title": comment.title, "body": comment.body})
     if request.method == "POST" and form.is_valid():
         saved, _ = submit(
-            form,
-            services.comment_edit,
-            comment=comment,
-            editor=request.user,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
+            form, services.comment_edit, comment=comment, editor=request.user, **form.cleaned_data
         )
         if saved:
             messages.success(request, "Your comment was updated.")
             return redirect(_in_thread(request, comment))
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "articles/comment_edit.html",
-        {
-            "comment": comment,
-            "article": comment.article,
-            "form": form,
-            "edit_window": settings.COMMENT_EDIT_WINDOW_MINUTES,
-        },
-        status=status,
-    )
+    context = {"comment": comment, "article": comment.article, "form": form}
+    context["edit_window"] = settings.COMMENT_EDIT_WINDOW_MINUTES
+    return form_page(request, "articles/comment_edit.html", context)
 
 
 @login_required
@@ -170,13 +156,9 @@ def comment_report(request, pk):
             moderation.comment_report,
             comment=comment,
             reporter=request.user,
-            reason=form.cleaned_data["reason"],
-            text=form.cleaned_data["text"],
+            **form.cleaned_data,
         )
         if reported:
             messages.success(request, "Thank you: a moderator will look at this comment.")
             return redirect(_in_thread(request, comment))
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "articles/comment_report.html", {"comment": comment, "form": form}, status=status
-    )
+    return form_page(request, "articles/comment_report.html", {"comment": comment, "form": form})
