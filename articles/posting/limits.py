@@ -20,12 +20,13 @@ def posting_wait(request) -> int:
     return wait
 
 
-def too_many_posts(request, wait: int):
-    """The 429 page: what happened, how long to wait, and the text back so it is not lost."""
+def too_many_posts(request, wait: int, *, back_url: str):
+    """The 429 page: what happened, how long to wait, the text back so it is not lost, and the
+    way back to the discussion (``back_url``)."""
     response = render(
         request,
         "articles/rate_limited.html",
-        {"wait": wait, "body": request.POST.get("body", "")},
+        {"wait": wait, "body": request.POST.get("body", ""), "back_url": back_url},
         status=429,
     )
     response["Retry-After"] = str(wait)

@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.formflow import form_page, submit
 from articles.models import Article, Comment
 from articles.moderation import services as moderation
+from articles.moderation.selectors import report_refusal
 from articles.permissions import can_moderate, ensure_comment_author
 from articles.posting import limits, services
 from articles.posting.forms import CommentEditForm, CommentForm, ReportForm
+from articles.posting.selectors import comment_edit_refusal
 from articles.threads.selectors import comment_thread_url, thread_sort
 from articles.threads.viewer import Viewer
 
@@ -60,7 +63,8 @@ def comment_create(request, slug):
     """
     wait = limits.posting_wait(request)
     if wait:
-        return limits.too_many_posts(request, wait)
+        back = reverse("article_detail", kwargs={"slug": slug})
+        return limits.too_many_posts(request, wait, back_url=back)
     form = CommentForm(request.POST)
     parent, article = _parent_and_article(form, slug)
     if form.is_valid():
@@ -111,7 +115,14 @@ def comment_edit(request, pk):
     if request.method == "POST":
         wait = limits.posting_wait(request)
         if wait:
-            return limits.too_many_posts(request, wait)
+            back = f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+            return limits.too_many_posts(request, wait, back_url=back)
+    context = {"comment": comment, "article": comment.article}
+    context["edit_window"] = settings.COMMENT_EDIT_WINDOW_MINUTES
+    if request.method == "GET":
+        # Past the window (or once moderated, closed or suspended): the reason, not a form
+        # that could only be refused.
+        context["refusal"] = comment_edit_refusal(comment, request.user)
     data = request.POST if request.method == "POST" else None
     form = CommentEditForm(data, initial={"title": comment.title, "body": comment.body})
     if request.method == "POST" and form.is_valid():
@@ -121,8 +132,7 @@ def comment_edit(request, pk):
         if saved:
             messages.success(request, "Your comment was updated.")
             return redirect(_in_thread(request, comment))
-    context = {"comment": comment, "article": comment.article, "form": form}
-    context["edit_window"] = settings.COMMENT_EDIT_WINDOW_MINUTES
+    context["form"] = form
     return form_page(request, "articles/comment_edit.html", context)
 
 
@@ -149,6 +159,11 @@ def comment_report(request, pk):
     comment = get_object_or_404(
         Comment.objects.visible().select_related("article", "author"), pk=pk
     )
+    refusal = report_refusal(comment, request.user)
+    if refusal:
+        # One clear state: the reason, and no form to send again.
+        context = {"comment": comment, "refusal": refusal}
+        return form_page(request, "articles/comment_report.html", context)
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reported, _ = submit(
