@@ -57,7 +57,8 @@ def page(browser, live_server):
 def artifacts():
     """Where browser tests leave what a person may want to look at (screenshots, axe reports):
     $FORUM_ARTIFACTS, or test-artifacts/ at the top of the checkout (ignored by git)."""
-    root = Path(os.environ.get("FORUM_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
+    default = Path(__file__).resolve().parents[2] / "test-artifacts"
+    root = Path(os.environ.get("FORUM_ARTIFACTS") or default)
     root.mkdir(parents=True, exist_ok=True)
     return root
 
