@@ -10,7 +10,8 @@ from tests.factories import PASSWORD
 
 SAMPLE = Path(__file__).resolve().parents[2] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
 # One unbroken word far wider than a phone: before overflow-wrap it made a 390 px page 974 px wide.
-LONG_URL = "https://example.org/" + "/".join(f"a-very-long-path-segment-{i}" for i in range(20))
+# No hyphen or space in it to break at.
+LONG_URL = "https://example.org/track?session=" + "0f3a9c2e7b1d4a6f" * 12
 
 
 def log_in(page, username, password=PASSWORD):
