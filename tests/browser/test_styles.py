@@ -2,8 +2,9 @@
 
 import pytest
 
+from articles.models import Comment
 from tests.browser.helpers import log_in, sample_article
-from tests.factories import make_comment, make_moderator
+from tests.factories import make_comment, make_moderator, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,22 +20,51 @@ def luminance(css_color):
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
+def assert_highlighted(page, comment, others):
+    body = style(page.locator("body"), "backgroundColor")
+    for part in ("summary", ".body", ".actions"):
+        target = page.locator(f"#comment-{comment.pk} > details > {part}")
+        assert style(target, "backgroundColor") not in ("rgba(0, 0, 0, 0)", body)
+        assert style(target, "borderLeftWidth") == "4px"
+        for other in others:
+            plain = page.locator(f"#comment-{other.pk} > details > {part}")
+            assert style(plain, "backgroundColor") == "rgba(0, 0, 0, 0)"
+            assert style(plain, "borderLeftWidth") == "0px"
+
+
 def test_the_comment_landed_on_is_highlighted(new_page):
     article = sample_article()
     landed = make_comment(article, title="Landed here", body="The one linked to")
     other = make_comment(article, title="Not this one", body="Another")
     page = new_page()
     page.goto(f"{article.get_absolute_url()}#comment-{landed.pk}")
-    for part in ("summary", ".body", ".actions"):
-        target = page.locator(f"#comment-{landed.pk} > details > {part}")
-        plain = page.locator(f"#comment-{other.pk} > details > {part}")
-        assert style(plain, "backgroundColor") == "rgba(0, 0, 0, 0)"
-        assert style(target, "backgroundColor") not in (
-            "rgba(0, 0, 0, 0)",
-            style(page.locator("body"), "backgroundColor"),
-        )
-        assert style(target, "borderLeftWidth") == "4px"
+    assert_highlighted(page, landed, [other])
     assert page.locator(f"#comment-{landed.pk}").is_visible()
+
+
+def test_a_new_comment_is_highlighted_after_posting(new_page):
+    article = sample_article()
+    make_user(username="poster")
+    other = make_comment(article, title="Earlier", body="Already there")
+    page = new_page(width=390)
+    log_in(page, "poster")
+    page.goto(article.get_absolute_url())
+    form = page.locator("#comments > form.comment-form")
+    form.locator("textarea").fill("Just posted")
+    form.get_by_role("button", name="Post comment").click()
+    posted = Comment.objects.get(body="Just posted")
+    page.wait_for_url(f"**#comment-{posted.pk}")
+    assert_highlighted(page, posted, [other])
+
+
+def test_a_permalink_page_highlights_its_comment_not_the_replies(new_page):
+    article = sample_article()
+    parent = make_comment(article, title="Parent", body="Above")
+    comment = make_comment(article, parent=parent, title="Linked", body="This one")
+    reply = make_comment(article, parent=comment, title="Reply", body="Below")
+    page = new_page()
+    page.goto(comment.get_absolute_url())
+    assert_highlighted(page, comment, [reply])
 
 
 def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(new_page):
