@@ -80,8 +80,10 @@ _CLEANER = nh3.Cleaner(
     strip_comments=True,
 )
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_md.enable("strikethrough")
+# linkify (linkify-it-py) turns bare addresses ("https://…", "www.…", "a@b.example") into links,
+# as readers expect; what it makes goes through the sanitiser like any other link.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_md.enable(["strikethrough", "linkify"])
 # Headings would let one comment shout over the whole thread, and images would
 # let a comment load third-party content in every reader's browser (tracking,
 # oversized files). With these rules off the source stays visible as text,
