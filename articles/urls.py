@@ -16,6 +16,7 @@ urlpatterns = [
         portability.article_comments_json,
         name="comments_json",
     ),
+    path("comments/preview/", posting.comment_preview, name="comment_preview"),
     path("comments/<int:pk>/", threads.CommentDetailView.as_view(), name="comment_detail"),
     path("comments/<int:pk>/reply/", posting.comment_reply, name="comment_reply"),
     path("comments/<int:pk>/edit/", posting.comment_edit, name="comment_edit"),

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import render
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import get_usage, is_ratelimited
 
 
 def posting_wait(request) -> int:
@@ -31,3 +31,16 @@ def too_many_posts(request, wait: int, *, back_url: str):
     )
     response["Retry-After"] = str(wait)
     return response
+
+
+def preview_limited(request) -> bool:
+    """Count a live preview of this user; True once over ``COMMENT_PREVIEW_RATE``. Previews
+    store nothing, but each renders up to a whole comment's worth of Markdown."""
+    return is_ratelimited(
+        request,
+        group="comment-preview",
+        key="user",
+        rate=settings.COMMENT_PREVIEW_RATE,
+        method="POST",
+        increment=True,
+    )

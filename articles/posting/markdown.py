@@ -24,6 +24,7 @@ __all__ = [
     "ALLOWED_URL_SCHEMES",
     "LINK_REL",
     "has_block_markup",
+    "quote_markdown",
     "render_html_message",
     "render_markdown",
     "render_plain_text",
@@ -182,3 +183,10 @@ def render_html_message(fragment: str) -> str:
 def has_block_markup(fragment: str) -> bool:
     """Whether an HTML fragment lays out its own paragraphs (see render_html_message)."""
     return bool(_BLOCK_TAG.search(fragment))
+
+
+def quote_markdown(text: str) -> str:
+    """``text`` (Markdown) as a Markdown quote to reply under: every line behind "> ", then a
+    blank line for the reply."""
+    lines = text.strip().splitlines() or [""]
+    return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"

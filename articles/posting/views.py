@@ -5,8 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.formflow import form_page, submit
@@ -16,16 +18,17 @@ from articles.moderation.selectors import report_refusal
 from articles.permissions import can_moderate, ensure_comment_author
 from articles.posting import limits, services
 from articles.posting.forms import CommentEditForm, CommentForm, ReportForm
+from articles.posting.markdown import quote_markdown, render_markdown
 from articles.posting.selectors import comment_edit_refusal
 from articles.threads.selectors import comment_thread_url, thread_sort
 from articles.threads.viewer import Viewer
 
 
-def _compose(request, *, article, parent, form, status=200):
+def _compose(request, *, article, parent, form, status=200, **extra):
     return render(
         request,
         "articles/comment_form.html",
-        {"article": article, "parent": parent, "form": form},
+        {"article": article, "parent": parent, "form": form, **extra},
         status=status,
     )
 
@@ -33,10 +36,30 @@ def _compose(request, *, article, parent, form, status=200):
 @login_required
 @require_GET
 def comment_reply(request, pk):
-    """The reply page for readers without JavaScript: the parent, then the form."""
+    """The reply page for readers without JavaScript: the parent, then the form (``?quote=1``:
+    with the parent's text quoted in it)."""
     parent = get_object_or_404(Comment.objects.visible().select_related("article", "author"), pk=pk)
-    form = CommentForm(initial={"parent": parent.pk})
-    return _compose(request, article=parent.article, parent=parent, form=form)
+    quoting = request.GET.get("quote") == "1"
+    initial = {"parent": parent.pk}
+    if quoting:
+        initial["body"] = quote_markdown(parent.body)
+    form = CommentForm(initial=initial)
+    return _compose(request, article=parent.article, parent=parent, form=form, quoting=quoting)
+
+
+@login_required
+@require_POST
+def comment_preview(request):
+    """The live preview: the comment's text as it would be posted (rendered and sanitised
+    exactly as posting does), as JSON; nothing is stored. Counted by its own rate limit."""
+    if limits.preview_limited(request):
+        return JsonResponse({"error": "Too many previews; wait a moment."}, status=429)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": " ".join(form.errors.get("body", ["Cannot preview."]))}, status=400
+        )
+    return JsonResponse({"html": render_markdown(form.cleaned_data["body"])})
 
 
 def _parent_and_article(form, slug):
@@ -61,6 +84,8 @@ def comment_create(request, slug):
 
     Over the posting rate limit: 429 and nothing stored.
     """
+    if request.POST.get("preview"):
+        return _preview(request, slug)
     wait = limits.posting_wait(request)
     if wait:
         back = reverse("article_detail", kwargs={"slug": slug})
@@ -90,6 +115,25 @@ def comment_create(request, slug):
     if parent is not None and not (parent.is_visible and parent.article_id == article.pk):
         parent = None
     return _compose(request, article=article, parent=parent, form=form, status=400)
+
+
+def _preview(request, slug):
+    # The Preview button without JavaScript: the form again, with the text as it would be
+    # posted above the buttons; nothing stored, no post counted.
+    form = CommentForm(request.POST)
+    parent, article = _parent_and_article(form, slug)
+    if parent is not None and not (parent.is_visible and parent.article_id == article.pk):
+        parent = None
+    preview = render_markdown(form.cleaned_data["body"]) if form.is_valid() else ""
+    status = 200 if form.is_valid() else 400
+    return _compose(
+        request,
+        article=article,
+        parent=parent,
+        form=form,
+        status=status,
+        preview_html=mark_safe(preview),  # noqa: S308 - sanitised by render_markdown
+    )
 
 
 def _in_thread(request, comment):
