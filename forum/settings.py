@@ -87,7 +87,9 @@ if env.str("DATABASE_URL", default=""):
 else:
     from forum.embedded_db import embedded_database
 
-    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    # bin/serve and bin/test stop the embedded server they started (bin/stop: any time).
+    _pgdata = Path(env.str("EMBEDDED_PGDATA", default=str(BASE_DIR / ".pgdata")))
+    DATABASES = {"default": embedded_database(_pgdata)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Parameters bound by the server, and a statement run five times on a connection prepared (planned
