@@ -23,7 +23,8 @@ if FORUM_MODE not in {"development", "production"}:
 PRODUCTION = FORUM_MODE == "production"
 
 _DEV_SECRET = "django-insecure-development-only-never-use-this-key-in-production-0123456789"  # noqa: S105 - refused in production
-SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET)
+# An empty SECRET_KEY= (as in .env.example before it is filled in) counts as unset.
+SECRET_KEY = env.str("SECRET_KEY", default="") or ("" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured(
         "Production mode needs a real SECRET_KEY (at least 50 random characters)."
