@@ -129,3 +129,22 @@ document.addEventListener("click", (event) => {
   textarea.value = `${quote}\n\n${textarea.value}`;
   textarea.focus();
 });
+
+// Destructive actions ask first. With JavaScript the question is a dialog and the form is sent
+// confirmed; without it the server answers with a page asking the same question.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-confirm]");
+  if (!button) return;
+  if (!window.confirm(button.dataset.confirm)) {
+    event.preventDefault();
+    return;
+  }
+  const form = button.form;
+  if (!form.querySelector("input[name=confirmed]")) {
+    const confirmed = document.createElement("input");
+    confirmed.type = "hidden";
+    confirmed.name = "confirmed";
+    confirmed.value = "yes";
+    form.append(confirmed);
+  }
+});
