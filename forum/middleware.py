@@ -4,14 +4,18 @@ import logging
 from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import BadRequest
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from forum.cache import CacheUnavailable
+from forum.dberrors import outage_kind
 
 logger = logging.getLogger("forum.availability")
 
 # How long a client (or a proxy) should wait before trying again while the database is away.
 RETRY_AFTER_SECONDS = 30
+# Redis restarts in seconds; a poster told to wait half a minute would give up.
+CACHE_RETRY_AFTER_SECONDS = 5
 
 
 _FORMS = {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -43,7 +47,8 @@ class StrictUtf8FormsMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """Answer 503 with a friendly page, instead of a 500, while the database cannot be reached.
+    """Answer 503 with a friendly page, instead of a 500, while the database cannot be reached
+    (or Redis, for the rate-limited requests that must not pass uncounted).
 
     Connections are re-established per request (CONN_HEALTH_CHECKS), so the site recovers by
     itself as soon as the database is back.
@@ -56,17 +61,28 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
+        if isinstance(exception, CacheUnavailable):
+            # Only rate-limited requests let it through (RATELIMIT_ON_CACHE_ERROR=deny).
+            logger.error("Cache unavailable: %s %s answered 503", request.method, request.path)
+            return _unavailable(CACHE_RETRY_AFTER_SECONDS)
+        kind = outage_kind(exception)
+        if kind is None:
             return None
         logger.error(
-            "Database unavailable: %s %s answered 503 (%s: %s)",
+            "Database %s: %s %s answered 503 (%s: %s)",
+            kind,
             request.method,
             request.path,
             type(exception).__name__,
             exception,
         )
-        # Rendered without the request: the context processors would reach for the session,
-        # which lives in the database that just failed.
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return _unavailable(RETRY_AFTER_SECONDS)
+
+
+def _unavailable(retry_after: int) -> HttpResponse:
+    """The 503 page with Retry-After."""
+    # Rendered without the request: the context processors would reach for the session,
+    # which lives in the database that may just have failed.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(retry_after)
+    return response

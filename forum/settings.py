@@ -12,6 +12,9 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from forum.dbconfig import database_options
+from forum.release import current_release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -93,29 +96,52 @@ else:
     DATABASES = {"default": embedded_database(_pgdata)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Parameters bound by the server, and a statement run five times on a connection prepared (planned
-# once): the thread and posting queries are the same few statements over and over. Turn it off
-# behind a pooler in transaction mode that cannot carry prepared statements (PgBouncer < 1.21).
-if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": 5}
-    )
+# Timeouts, prepared statements and cursors (forum/dbconfig.py). forum/wsgi.py marks web processes:
+# only their statements are cut short.
+_db = database_options(
+    pooler=env.str("DATABASE_POOLER", default="none"),
+    prepared_statements=env.bool("DATABASE_PREPARED_STATEMENTS", default=True),
+    disable_server_side_cursors=env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False),
+    connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+    statement_timeout_ms=env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=5000),
+    web=env.str("FORUM_PROCESS", default="command") == "web",
+)
+DATABASES["default"].setdefault("OPTIONS", {}).update(_db.pop("OPTIONS"))
+DATABASES["default"].update(_db)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
-        if env.str("REDIS_URL", default="")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# Redis is an accelerator (forum/cache.py): its failures are caught, and short socket timeouts
+# keep a hung Redis from holding requests.
+_REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+if env.str("REDIS_URL", default=""):
+    CACHES = {
+        alias: {
+            "BACKEND": backend,
+            "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {"socket_timeout": _REDIS_TIMEOUT, "socket_connect_timeout": _REDIS_TIMEOUT},
+        }
+        for alias, backend in (
+            ("default", "forum.cache.ResilientRedisCache"),
+            ("ratelimit", "forum.cache.RateLimitCache"),
+        )
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sites (or a benchmark's throwaway copy) sharing one Redis keep apart by prefix.
-CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+for _cache in CACHES.values():
+    _cache["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+# Cached pages of two releases never mix during a rolling deploy (threads/cache.py keys).
+RELEASE = env.str("RELEASE", default="") or current_release(BASE_DIR)
 
 # Rate limits count in the cache: without Redis each process counts alone, which django-ratelimit
 # reports as an error; a single-machine try-out accepts that.
-RATELIMIT_USE_CACHE = "default"
+RATELIMIT_USE_CACHE = "ratelimit" if "ratelimit" in CACHES else "default"
+# While Redis is down: "deny" answers rate-limited requests (posting, login) 503 with Retry-After,
+# "allow" lets them through uncounted. Reads are never rate-limited.
+RATELIMIT_ON_CACHE_ERROR = env.str("RATELIMIT_ON_CACHE_ERROR", default="deny")
+if RATELIMIT_ON_CACHE_ERROR not in {"deny", "allow"}:
+    raise ImproperlyConfigured("RATELIMIT_ON_CACHE_ERROR must be 'deny' or 'allow'.")
 # Production insists on a shared cache (the check fails without REDIS_URL): with one counter per
 # gunicorn worker, a login limit of 10 would really be 10 per worker.
 if not PRODUCTION and not env.str("REDIS_URL", default=""):

@@ -9,6 +9,7 @@ from articles.models.content import (
     CommentRevision,
     origin_name,
 )
+from articles.models.hosts import ThreadVersion
 from articles.models.moderation import AuditLogEntry, CommentReport, UserSanction
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Comment",
     "CommentReport",
     "CommentRevision",
+    "ThreadVersion",
     "UserSanction",
     "origin_name",
 ]

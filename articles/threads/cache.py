@@ -1,17 +1,24 @@
 """Rendered thread pages in the cache, and the one call that retires them: ``thread_changed``.
 
-Every cached page of an article's thread is stored under the article's current *version*, a
-random token kept in the cache. A write that changes what the thread shows calls
-``thread_changed``, which replaces the token once the write's transaction commits: from then on
-every reader looks up new keys and renders the pages afresh, and the old copies expire unread.
-Replacing the token after the commit (not before) matters: a reader who read the new token can
-only find committed data.
+A cached page's key names three versions, and a page is found only while all three still hold:
 
-The cache must be shared by every process serving the site (Redis): a per-process cache would
-keep serving a page another process has retired. ``THREAD_CACHE_SECONDS`` is therefore 0 (no
-caching) unless ``REDIS_URL`` is set.
+* the release (``settings.RELEASE``): two releases never share HTML during a rolling deploy;
+* the article's thread version in PostgreSQL (``ThreadVersion``), bumped by triggers in the
+  transaction of every write to its comments and read with the article row the page already
+  fetches: a Redis that restarted, failed over or lost an invalidation still cannot serve a page
+  older than the last committed write;
+* a token in Redis that ``thread_changed`` replaces after commit, for writes that change what a
+  thread shows without touching its comments (e.g. an author's name).
+
+Redis is an accelerator: when it fails, the page is rendered uncached (forum/cache.py logs and
+counts the failure), and a lost token replacement only costs a render.
+
+The cache must be shared by every process serving the site (Redis): ``THREAD_CACHE_SECONDS`` is
+0 (no caching) unless ``REDIS_URL`` is set.
 """
 
+import contextlib
+import logging
 import uuid
 from collections.abc import Callable, Hashable
 
@@ -19,20 +26,31 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from forum.cache import CacheUnavailable
 
-def _version_key(article_id: int) -> str:
+logger = logging.getLogger(__name__)
+
+
+def _token_key(article_id: int) -> str:
     return f"thread-version:{article_id}"
+
+
+def _replace_token(article_id: int) -> None:
+    try:
+        cache.set(_token_key(article_id), uuid.uuid4().hex, timeout=None)
+    except CacheUnavailable:
+        # The write is committed and its thread version bumped: no page can outlive it.
+        logger.warning("Thread %s changed while the cache was unavailable", article_id)
 
 
 def thread_changed(article_id: int) -> None:
     """Retire every cached page of the article's thread when the current transaction commits.
 
     Call it from every write that changes what the thread shows: posting, importing, and any
-    moderation or edit of a comment (state, text, author name).
+    moderation or edit of a comment (state, text, author name). It never raises after the commit:
+    a stored write is never answered with an error page.
     """
-    transaction.on_commit(
-        lambda: cache.set(_version_key(article_id), uuid.uuid4().hex, timeout=None)
-    )
+    transaction.on_commit(lambda: _replace_token(article_id))
 
 
 def thread_cache_variant(user) -> str | None:
@@ -45,25 +63,41 @@ def thread_cache_variant(user) -> str | None:
     return None if user.is_authenticated else "anonymous"
 
 
-def cached_thread[T](
-    article_id: int, *, variant: str | None, key: tuple[Hashable, ...], render: Callable[[], T]
-) -> T:
-    """``render()``, or the copy of it cached for this article's current version, ``variant``
-    and ``key`` (e.g. sort order and page number)."""
-    if not settings.THREAD_CACHE_SECONDS or variant is None:
-        return render()
-    version_key = _version_key(article_id)
-    version = cache.get(version_key)
-    if version is None:
+def _token(article_id: int) -> str | None:
+    key = _token_key(article_id)
+    token = cache.get(key)
+    if token is None:
         # First visit, or the token was evicted: any fresh token is correct, since no copy
         # can exist under it.
-        cache.add(version_key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(version_key)
-        if version is None:  # a cache that keeps nothing (DummyCache)
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        token = cache.get(key)
+    return token  # None from a cache that keeps nothing (DummyCache)
+
+
+def cached_thread[T](
+    article_id: int,
+    *,
+    version: int,
+    variant: str | None,
+    key: tuple[Hashable, ...],
+    render: Callable[[], T],
+) -> T:
+    """``render()``, or the copy of it cached for this release, the article's thread ``version``
+    (``ThreadVersion``, read with the article), ``variant`` and ``key`` (e.g. sort and page)."""
+    if not settings.THREAD_CACHE_SECONDS or variant is None:
+        return render()
+    try:
+        token = _token(article_id)
+        if token is None:
             return render()
-    page_key = ":".join(["thread", str(article_id), version, variant, *map(str, key)])
-    page = cache.get(page_key)
+        parts = [settings.RELEASE, str(article_id), str(version), token, variant, *map(str, key)]
+        page_key = "thread:" + ":".join(parts)
+        page = cache.get(page_key)
+    except CacheUnavailable:
+        return render()
     if page is None:
         page = render()
-        cache.set(page_key, page, timeout=settings.THREAD_CACHE_SECONDS)
+        # Logged and counted by the backend; the reader has the page all the same.
+        with contextlib.suppress(CacheUnavailable):
+            cache.set(page_key, page, timeout=settings.THREAD_CACHE_SECONDS)
     return page

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Subquery
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from articles.models import Article, UserSanction
+from articles.models import Article, ThreadVersion, UserSanction
 from articles.permissions import may_moderate_expression
 
 
@@ -38,8 +39,11 @@ def for_viewer(queryset, user):
 
 
 def articles_for_viewer(user):
-    """Articles annotated for ``user`` by :func:`for_viewer` (the article page)."""
-    return for_viewer(Article.objects.all(), user)
+    """Articles annotated for ``user`` by :func:`for_viewer` (the article page), and with
+    ``thread_version``, the version its cached pages belong to (threads/cache.py)."""
+    version = ThreadVersion.objects.filter(article=OuterRef("pk")).values("version")
+    articles = Article.objects.annotate(thread_version=Coalesce(Subquery(version), 0))
+    return for_viewer(articles, user)
 
 
 def viewer_from(obj, user) -> Viewer:

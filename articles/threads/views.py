@@ -53,6 +53,7 @@ class ArticleDetailView(DetailView):
         viewer = viewer_from(self.object, self.request.user)
         discussion = cache.cached_thread(
             self.object.pk,
+            version=self.object.thread_version,
             variant=cache.thread_cache_variant(self.request.user),
             key=(sort, number),
             render=lambda: self._render_discussion(sort, number, viewer),

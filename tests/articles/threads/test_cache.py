@@ -1,10 +1,11 @@
-"""The rendered-thread cache: used, and never stale after a write that goes through a service."""
+"""The rendered-thread cache: used, and never stale after a write."""
 
 import dataclasses
 import os
 import uuid
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -15,7 +16,7 @@ from articles.portability.text import parse_bytes
 from articles.threads.cache import thread_changed
 from articles.threads.services import comment_tree_repair
 from tests.articles.portability.test_import_command import SAMPLE
-from tests.factories import make_comment
+from tests.factories import make_comment, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -75,31 +76,33 @@ def test_a_reader_sees_their_own_post_and_so_does_everyone_else(
     assert "After" in client.get(url).content.decode()
 
 
-def test_a_state_change_through_a_service_reaches_the_cached_page(
+def test_a_write_outside_the_comments_reaches_the_cached_page_through_thread_changed(
     client, article, thread_cache, django_capture_on_commit_callbacks
 ):
-    comment = make_comment(article, title="Soon moderated")
+    author = make_user("before_rename")
+    make_comment(article, author=author)
     url = article.get_absolute_url()
-    assert "Soon moderated" in client.get(url).content.decode()
+    assert "before_rename" in client.get(url).content.decode()
 
-    # What a moderation service does: change the comment, then call thread_changed.
-    Comment.objects.filter(pk=comment.pk).update(title="Edited by a moderator")
-    assert "Soon moderated" in client.get(url).content.decode()  # the cache is really in use
+    # A rename touches no comment row, so the thread version in PostgreSQL stays: the token does it.
+    get_user_model().objects.filter(pk=author.pk).update(username="after_rename")
+    assert "before_rename" in client.get(url).content.decode()  # the cache is really in use
     with django_capture_on_commit_callbacks(execute=True):
         thread_changed(article.pk)
 
-    assert "Edited by a moderator" in client.get(url).content.decode()
+    assert "after_rename" in client.get(url).content.decode()
 
 
 def test_nothing_is_retired_before_the_write_commits(
     client, article, thread_cache, django_capture_on_commit_callbacks
 ):
-    # Retiring early would let a reader cache the old thread under the new version.
-    url = article.get_absolute_url()
-    client.get(url)
+    # Retiring early would let a reader cache the old thread under the new token. (The thread
+    # version in PostgreSQL moves inside the transaction, seen only by the writer until commit.)
+    client.get(article.get_absolute_url())
+    token = cache.get(f"thread-version:{article.pk}")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         make_comment(article, title="Not committed yet")
-        assert "Not committed yet" not in client.get(url).content.decode()
+    assert cache.get(f"thread-version:{article.pk}") == token
     assert len(callbacks) == 1
 
 

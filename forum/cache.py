@@ -1,0 +1,73 @@
+"""Redis as an accelerator, never a single point of failure.
+
+``ResilientRedisCache`` turns every Redis failure (refused, reset, timed out) into one exception,
+``CacheUnavailable``, logged and counted, which callers handle as their feature requires: the page
+cache renders uncached, an after-commit invalidation is dropped (PostgreSQL's thread version keeps
+pages correct without it). ``RateLimitCache``, the cache django-ratelimit counts in, follows
+``RATELIMIT_ON_CACHE_ERROR``: ``deny`` lets the exception through (the middleware answers 503
+with Retry-After), ``allow`` counts the request as the first of its window.
+"""
+
+import functools
+import logging
+from collections import Counter
+
+from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("forum.cache")
+
+# Redis failures since the process started, by operation (exported as a metric).
+CACHE_ERRORS: Counter[str] = Counter()
+
+
+class CacheUnavailable(Exception):
+    """Redis did not answer (the cause is chained)."""
+
+
+def _guarded(method):
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RedisError as error:
+            CACHE_ERRORS[method.__name__] += 1
+            logger.warning(
+                "Cache unavailable: %s failed (%s: %s)",
+                method.__name__,
+                type(error).__name__,
+                error,
+            )
+            raise CacheUnavailable(str(error)) from error
+
+    return call
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache raising ``CacheUnavailable`` (logged, counted) for any Redis failure."""
+
+    add = _guarded(RedisCache.add)
+    get = _guarded(RedisCache.get)
+    set = _guarded(RedisCache.set)
+    touch = _guarded(RedisCache.touch)
+    delete = _guarded(RedisCache.delete)
+    get_many = _guarded(RedisCache.get_many)
+    has_key = _guarded(RedisCache.has_key)
+    incr = _guarded(RedisCache.incr)
+    set_many = _guarded(RedisCache.set_many)
+    delete_many = _guarded(RedisCache.delete_many)
+    clear = _guarded(RedisCache.clear)
+
+
+class RateLimitCache(ResilientRedisCache):
+    """The rate-limit counters: on a Redis failure, deny (503) or allow as the policy says."""
+
+    def add(self, key, value, timeout=None, version=None):
+        """django-ratelimit's first call per request: a True answer means "count starts here"."""
+        try:
+            return super().add(key, value, timeout, version)
+        except CacheUnavailable:
+            if settings.RATELIMIT_ON_CACHE_ERROR == "allow":
+                return True
+            raise

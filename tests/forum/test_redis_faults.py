@@ -1,0 +1,84 @@
+"""Redis is an accelerator: with it stopped, pages render, writes are stored and answered as such,
+and rate-limited requests follow RATELIMIT_ON_CACHE_ERROR (issue 17, point 2)."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Comment
+from forum import cache as forum_cache
+from tests.factories import PASSWORD, make_comment, make_user
+from tests.processes import redis_server
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis(tmp_path, settings):
+    """The site's caches on a private Redis, with the page cache on."""
+    with redis_server(tmp_path) as server:
+        options = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        settings.CACHES = {
+            "default": {"BACKEND": "forum.cache.ResilientRedisCache", "LOCATION": server.url,
+                        "OPTIONS": options},
+            "ratelimit": {"BACKEND": "forum.cache.RateLimitCache", "LOCATION": server.url,
+                          "OPTIONS": options},
+        }  # fmt: skip
+        settings.RATELIMIT_USE_CACHE = "ratelimit"
+        settings.THREAD_CACHE_SECONDS = 60
+        yield server
+
+
+def test_anonymous_pages_render_uncached_while_redis_is_down(client, article, redis):
+    make_comment(article, title="Still readable")
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    errors_before = sum(forum_cache.CACHE_ERRORS.values())
+    redis.stop()
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Still readable" in response.content.decode()
+    assert sum(forum_cache.CACHE_ERRORS.values()) > errors_before  # counted, for the metric
+
+
+def test_posting_is_refused_with_503_and_retry_after_by_default(signed_in, article, redis):
+    redis.stop()
+    response = signed_in.post(
+        reverse("comment_create", args=[article.slug]), {"body": "During the outage"}
+    )
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert not Comment.objects.filter(body__contains="During the outage").exists()
+
+
+def test_posting_passes_with_the_allow_policy(signed_in, article, redis, settings):
+    settings.RATELIMIT_ON_CACHE_ERROR = "allow"
+    redis.stop()
+    response = signed_in.post(
+        reverse("comment_create", args=[article.slug]), {"body": "Allowed through"}
+    )
+    assert response.status_code == 302
+    assert Comment.objects.filter(body__contains="Allowed through").exists()
+
+
+def test_a_login_post_is_refused_with_503_not_500(client, redis):
+    make_user("alice")
+    redis.stop()
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 503
+    assert response.has_header("Retry-After")
+
+
+def test_a_committed_hide_answers_as_stored_although_the_cache_update_fails(
+    as_moderator, article, redis, django_capture_on_commit_callbacks
+):
+    comment = make_comment(article)
+    redis.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_moderator.post(
+            reverse("moderation_comment_hide", args=[comment.pk]), {"reason": "off-topic"}
+        )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.HIDDEN
