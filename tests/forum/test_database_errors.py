@@ -19,9 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def raised_by(sql: str) -> DatabaseError:
     """The exception Django raises for ``sql``, in a savepoint so the test goes on."""
-    with pytest.raises(DatabaseError) as caught, transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with pytest.raises(DatabaseError) as caught, transaction.atomic(), connection.cursor() as cur:
+        cur.execute(sql)
     return caught.value
 
 
