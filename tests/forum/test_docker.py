@@ -212,3 +212,12 @@ def test_a_blank_secret_key_line_as_in_env_example_counts_as_unset():
     production = load_settings(SECRET_KEY="", FORUM_MODE="production", DATABASE_URL=database)
     assert production.returncode != 0
     assert "Production mode needs a real SECRET_KEY" in production.stderr
+
+
+def test_compose_migrates_once_before_web_starts(compose):
+    # Issue 17, point 1: web starts never migrate; the one-shot migrate service does, locked.
+    migrate = compose["services"]["migrate"]
+    assert "manage.py migrate" in migrate["command"]
+    assert "migrate" not in compose["services"]["web"]["command"]
+    condition = compose["services"]["web"]["depends_on"]["migrate"]["condition"]
+    assert condition == "service_completed_successfully"
