@@ -1,25 +1,24 @@
 """Redis as an accelerator, never a single point of failure.
 
 ``ResilientRedisCache`` turns every Redis failure (refused, reset, timed out) into one exception,
-``CacheUnavailable``, logged and counted, which callers handle as their feature requires: the page
-cache renders uncached, an after-commit invalidation is dropped (PostgreSQL's thread version keeps
-pages correct without it). ``RateLimitCache``, the cache django-ratelimit counts in, follows
-``RATELIMIT_ON_CACHE_ERROR``: ``deny`` lets the exception through (the middleware answers 503
-with Retry-After), ``allow`` counts the request as the first of its window.
+``CacheUnavailable``, logged and counted (``forum_cache_errors``), which callers handle as their
+feature requires: the page cache renders uncached, an after-commit invalidation is dropped
+(PostgreSQL's thread version keeps pages correct without it). ``RateLimitCache``, the cache
+django-ratelimit counts in, follows ``RATELIMIT_ON_CACHE_ERROR``: ``deny`` lets the exception
+through (the middleware answers 503 with Retry-After), ``allow`` counts the request as the first
+of its window.
 """
 
 import functools
 import logging
-from collections import Counter
 
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
-logger = logging.getLogger("forum.cache")
+from forum.metrics import CACHE_ERRORS
 
-# Redis failures since the process started, by operation (exported as a metric).
-CACHE_ERRORS: Counter[str] = Counter()
+logger = logging.getLogger("forum.cache")
 
 
 class CacheUnavailable(Exception):
@@ -32,7 +31,7 @@ def _guarded(method):
         try:
             return method(self, *args, **kwargs)
         except RedisError as error:
-            CACHE_ERRORS[method.__name__] += 1
+            CACHE_ERRORS.labels(method.__name__).inc()
             logger.warning(
                 "Cache unavailable: %s failed (%s: %s)",
                 method.__name__,

@@ -8,7 +8,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from forum.cache import CacheUnavailable
-from forum.dberrors import outage_kind
+from forum.dberrors import UNAVAILABLE, outage_kind
+from forum.metrics import OUTAGE_RESPONSES
 
 logger = logging.getLogger("forum.availability")
 
@@ -64,10 +65,12 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, CacheUnavailable):
             # Only rate-limited requests let it through (RATELIMIT_ON_CACHE_ERROR=deny).
             logger.error("Cache unavailable: %s %s answered 503", request.method, request.path)
+            OUTAGE_RESPONSES.labels("redis").inc()
             return _unavailable(CACHE_RETRY_AFTER_SECONDS)
         kind = outage_kind(exception)
         if kind is None:
             return None
+        OUTAGE_RESPONSES.labels("database" if kind == UNAVAILABLE else "database_timeout").inc()
         logger.error(
             "Database %s: %s %s answered 503 (%s: %s)",
             kind,

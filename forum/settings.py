@@ -5,6 +5,7 @@ secret; ``FORUM_MODE=production`` refuses to start without a real ``SECRET_KEY``
 HTTPS-only protections.
 """
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that latency and status counts include every other middleware's work.
+    "forum.metrics.MetricsMiddleware",
+    "forum.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -255,20 +259,33 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# /metrics (forum/metrics.py): open to these addresses or networks, or to a bearer token.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(ip, strict=False) for ip in METRICS_ALLOWED_IPS]
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# LOG_FORMAT=json: one JSON object a line, with the request id (forum/logcontext.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "forum.logcontext.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "forum.logcontext.RequestContextFilter"},
+        "request_id": {"()": "forum.requestid.RequestIdFilter"},
+    },
     "formatters": {
         "context": {
             "format": "%(asctime)s %(levelname)s %(name)s: %(message)s%(request_context)s",
-        }
+        },
+        "json": {"()": "forum.requestid.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_context"],
-            "formatter": "context",
+            "filters": ["request_context", "request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "context",
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from articles.accounts import views as accounts
 from articles.accounts.forms import AdminLoginForm
-from forum import readiness
+from forum import metrics, readiness
 
 admin.site.login_form = AdminLoginForm
 # The sidebar takes a third of a 1280 px screen from the comment list; the breadcrumbs and the
@@ -13,6 +13,7 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/ready", readiness.ready, name="ready"),
+    path("metrics", metrics.metrics, name="metrics"),
     # Before django.contrib.auth's own: the login with rate limits answers this address.
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from forum.cache import CacheUnavailable
+from forum.metrics import PAGE_CACHE
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,9 @@ def cached_thread[T](
         page_key = "thread:" + ":".join(parts)
         page = cache.get(page_key)
     except CacheUnavailable:
+        PAGE_CACHE.labels("error").inc()
         return render()
+    PAGE_CACHE.labels("miss" if page is None else "hit").inc()
     if page is None:
         page = render()
         # Logged and counted by the backend; the reader has the page all the same.

@@ -38,7 +38,7 @@ def fresh_database(db):
 
 def _migrate(url: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.Popen(  # noqa: S603 - this interpreter, this project
+    return subprocess.Popen(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
