@@ -102,8 +102,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Timeouts, prepared statements and cursors (forum/dbconfig.py). forum/wsgi.py marks web processes:
 # only their statements are cut short.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="none")
 _db = database_options(
-    pooler=env.str("DATABASE_POOLER", default="none"),
+    pooler=DATABASE_POOLER,
     prepared_statements=env.bool("DATABASE_PREPARED_STATEMENTS", default=True),
     disable_server_side_cursors=env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False),
     connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),

@@ -1,9 +1,31 @@
+import os
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
 from tests.factories import make_article, make_moderator, make_user
+from tests.processes import PgBouncer
 from tests.treecheck import assert_trees_valid
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """With FORUM_TEST_PGBOUNCER=1 (and DATABASE_POOLER=transaction), every database test runs
+    through a real PgBouncer in transaction mode in front of DATABASE_URL's server (CI does once).
+    """
+    if not os.environ.get("FORUM_TEST_PGBOUNCER"):
+        yield
+        return
+    if settings.DATABASE_POOLER != "transaction":
+        raise pytest.UsageError("FORUM_TEST_PGBOUNCER=1 needs DATABASE_POOLER=transaction.")
+    database = settings.DATABASES["default"]
+    bouncer = PgBouncer((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)),
+                        pool_size=20)  # fmt: skip
+    database.update(HOST="127.0.0.1", PORT=str(bouncer.port))
+    yield
+    bouncer.stop()
 
 
 @pytest.fixture(autouse=True, scope="session")

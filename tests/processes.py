@@ -164,3 +164,11 @@ class PgBouncer:
         self.process.terminate()
         self.process.wait(timeout=10)
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+# For tests that kill or count PostgreSQL's server processes, or read their prepared statements:
+# through PgBouncer (FORUM_TEST_PGBOUNCER=1) those belong to the pooler, not to the client.
+direct_connection_only = pytest.mark.skipif(
+    bool(os.environ.get("FORUM_TEST_PGBOUNCER")),
+    reason="needs a direct connection to PostgreSQL, not PgBouncer's",
+)

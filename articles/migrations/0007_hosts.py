@@ -5,12 +5,15 @@ from django.db import migrations, models
 
 # One bump per statement and article (statement-level triggers with transition tables), so a
 # tree shift that moves a thousand rows costs one UPDATE, not a thousand. Articles are bumped in
-# id order: two multi-article writers never wait for each other in a cycle.
+# id order: two multi-article writers never wait for each other in a cycle. Only articles that
+# still exist: Django's foreign keys are deferred, so it may delete an article before its comments.
 _BUMP = """
 CREATE FUNCTION articles_thread_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO articles_threadversion AS v (article_id, version)
-    SELECT DISTINCT article_id, 1 FROM changed_rows ORDER BY article_id
+    SELECT DISTINCT c.article_id, 1 FROM changed_rows c
+    JOIN articles_article a ON a.id = c.article_id
+    ORDER BY c.article_id
     ON CONFLICT (article_id) DO UPDATE SET version = v.version + 1;
     RETURN NULL;
 END
@@ -45,7 +48,7 @@ class Migration(migrations.Migration):
                 (
                     "article",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
+                        on_delete=django.db.models.deletion.DB_CASCADE,
                         primary_key=True,
                         related_name="+",
                         serialize=False,

@@ -12,8 +12,9 @@ class ThreadVersion(models.Model):
     rendered before the last committed write: that page's key names an older version.
     """
 
+    # Cascaded by PostgreSQL itself: a raw DELETE of an article must not leave a row behind.
     article = models.OneToOneField(
-        "articles.Article", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "articles.Article", primary_key=True, on_delete=models.DB_CASCADE, related_name="+"
     )
     version = models.BigIntegerField(default=0)
 

@@ -13,6 +13,7 @@ from django.urls import include, path, reverse
 from articles.models import Comment
 from forum.logcontext import RequestContextFilter
 from tests.factories import PASSWORD, make_article, make_comment, make_user
+from tests.processes import direct_connection_only
 
 
 class ServerLikeHandler(ClientHandler):
@@ -63,6 +64,7 @@ def database_down():
         settings_dict["HOST"], settings_dict["PORT"] = saved
 
 
+@direct_connection_only
 @pytest.mark.django_db(transaction=True)
 def test_database_down_answers_503_then_the_site_recovers_without_a_restart(caplog):
     article = make_article()
@@ -113,6 +115,7 @@ def test_database_down_answers_503_then_the_site_recovers_without_a_restart(capl
     assert PASSWORD not in logged and session_key not in logged
 
 
+@direct_connection_only
 @pytest.mark.django_db(transaction=True)
 def test_connections_are_reused_and_a_dead_one_is_replaced_before_a_request_uses_it():
     article = make_article()

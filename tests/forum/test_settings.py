@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from articles.models import Article
+from tests.processes import direct_connection_only
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x7" * 30
@@ -96,6 +97,7 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(value, prepared):
     assert result.stdout.strip() == prepared
 
 
+@direct_connection_only
 @pytest.mark.django_db
 def test_a_statement_run_again_and_again_is_prepared_on_the_server(article):
     for _ in range(6):

@@ -5,10 +5,13 @@ duplicate catalogue row (``pg_type_typname_nsp_index``). Under the lock the seco
 then finds nothing to do. It overrides Django's own ``migrate`` (an app's command wins over
 Django's), so ``bin/serve``, the compose ``migrate`` service and the test runner all take it.
 
-The lock is a session lock: run migrations on a direct connection, not through a pooler in
-transaction mode (README, "Running on many machines").
+The lock is a session lock, which a pooler in transaction mode cannot hold (it would stay on
+whichever server connection took it): with ``DATABASE_POOLER=transaction`` the command says so
+and migrates unlocked. Run the release step on a direct connection (README, "Running on many
+machines").
 """
 
+from django.conf import settings
 from django.core.management.commands import migrate
 from django.db import connections
 
@@ -20,6 +23,9 @@ class Command(migrate.Command):
     """Django's migrate, holding the forum's migration lock throughout."""
 
     def handle(self, *args, **options):
+        if settings.DATABASE_POOLER == "transaction":
+            self.stdout.write("Behind a transaction pooler: migrating without the migration lock.")
+            return super().handle(*args, **options)
         connection = connections[options["database"]]
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", _MIGRATE_LOCK)
