@@ -55,6 +55,7 @@ MIDDLEWARE = [
     # Outermost, so that latency and status counts include every other middleware's work.
     "forum.metrics.MetricsMiddleware",
     "forum.requestid.RequestIdMiddleware",
+    "forum.dbrouter.ReadYourWritesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -113,6 +114,19 @@ _db = database_options(
 )
 DATABASES["default"].setdefault("OPTIONS", {}).update(_db.pop("OPTIONS"))
 DATABASES["default"].update(_db)
+# Read replicas (forum/dbrouter.py): aliases replica1, replica2, ... configured like the primary;
+# tests read them through the primary's test database.
+READ_REPLICA_ALIASES = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    _replica.update({key: value for key, value in DATABASES["default"].items()
+                     if key in {"ENGINE", "OPTIONS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS",
+                                "DISABLE_SERVER_SIDE_CURSORS"}})  # fmt: skip
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    READ_REPLICA_ALIASES.append(f"replica{_number}")
+DATABASE_ROUTERS = ["forum.dbrouter.ReplicaRouter"]
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from articles.permissions import (
 )
 from articles.threads.records import TOMBSTONES, Thread, ThreadComment, ThreadPage
 from articles.threads.viewer import ANONYMOUS, Viewer
+from forum.dbrouter import read_alias
 
 # How top-level threads can be ordered (the ``sort`` parameter of an article page). Tree ids come
 # from a sequence, so they give the order threads were started in.
@@ -98,7 +99,7 @@ def _thread_rows(where: str, params: dict, extra: str = "") -> list[tuple]:
         f"SELECT {_THREAD_COLUMNS_SQL}{extra} FROM {_COMMENTS} c"
         f" LEFT JOIN {_USERS} u ON u.id = c.author_id WHERE {where} ORDER BY c.tree_id, c.lft"
     )
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -288,7 +289,7 @@ def thread_page_number(
         f" AND r.parent_id IS NULL AND {_shown_sql(viewer, 'r')} AND {before}"
     )
     params = {"article": comment.article_id, "tree": comment.tree_id, "user": viewer.user_id}
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         (before_count,) = cursor.fetchone()
     return before_count // settings.THREAD_PAGE_SIZE + 1
