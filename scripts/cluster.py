@@ -87,9 +87,8 @@ class Cluster:
         self.log = open(work / "cluster.log", "w")  # noqa: SIM115 - closed in close()
 
     def pg(self, tool: str, *args: str) -> None:
-        subprocess.run(
-            [*self.run_as, self.bin / tool, *args], check=True, stdout=self.log, stderr=self.log
-        )  # noqa: S603 - this project's tools, fixed arguments
+        command = [*self.run_as, self.bin / tool, *args]
+        subprocess.run(command, check=True, stdout=self.log, stderr=self.log)  # noqa: S603 - our tools
 
     def psql(self, port: int, sql: str, db: str = "postgres") -> str:
         out = subprocess.run(  # noqa: S603 - this project's tools, fixed arguments
@@ -185,8 +184,7 @@ class Cluster:
                 process.kill()
         for name in ("replica", "primary"):
             if (self.pgwork / name / "postmaster.pid").exists():
-                subprocess.run([*self.run_as, self.bin / "pg_ctl", "-D", str(self.pgwork / name), "-m",  # noqa: S603 - this project's tools, fixed arguments
-                                "immediate", "stop"], stdout=self.log, stderr=self.log)  # fmt: skip
+                self.pg("pg_ctl", "-D", str(self.pgwork / name), "-m", "immediate", "stop")
         self.log.close()
 
 
@@ -231,6 +229,7 @@ class Load:
         self.ambiguous: list[str] = []
         self.stale_own: list[str] = []
         self.last_ok: dict[str, float] = {}
+        self.signed_in = 0
         self.threads = [
             threading.Thread(target=self.writer, args=(n,), daemon=True) for n in range(writers)
         ] + [threading.Thread(target=self.reader, args=(n,), daemon=True) for n in range(readers)]
@@ -258,6 +257,8 @@ class Load:
                 )
                 if status == 302:
                     client.request("GET", f"/articles/{self.slug}/")  # the token after sign-in
+                    with self.lock:
+                        self.signed_in += 1
                     return
             except OSError:
                 pass
@@ -435,6 +436,9 @@ def main(argv=None) -> int:
         for thread in load.threads:
             thread.start()
         failures = []
+        # Faults start once every writer is signed in: a sign-in (a deliberately slow password
+        # hash) after a fault would be counted as the fault's recovery time.
+        wait_for(lambda: load.signed_in == options.writers, 120, "the writers' sign-in")
         try:
             recoveries = fault_schedule(cluster, load, options.seconds)
         except TimeoutError as error:
