@@ -27,7 +27,6 @@ def database_ready(alias: str = "default") -> bool:
     only prove that an old socket is open.
     """
     params = connections[alias].get_connection_params()
-    params.pop("answer_deadline", None)
     params["connect_timeout"] = PROBE_TIMEOUT
     try:
         with DeadlineConnection.connect(**params) as probe:
