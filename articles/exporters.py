@@ -50,11 +50,11 @@ def article_document(article: Article, comments: list[Comment], *, public: bool 
         "title": article.title,
         "summary": article.summary,
         "body": article.body,
-        "topics": list(article.topics),
+        "topics": list(article.topic_names),
         "byline": article.byline,
         "source_name": article.source_name,
         "url": article.source_url,
-        "published_at": format_timestamp(article.published_at),
+        "published_at": format_timestamp(article.published_at) if article.published_at else "",
         "comments_open": article.comments_open,
         "comments": [],
     }
@@ -129,12 +129,13 @@ def _disqus_thread(w: _Writer, article: Article) -> None:
         w.leaf(f"{_D}link", article.source_url or _page_url(article))
         w.leaf(f"{_D}title", article.title)
         w.leaf(f"{_D}message", render_plain_text(article.body))
-        w.leaf(f"{_D}createdAt", format_timestamp(article.published_at))
+        # Disqus and WordPress need a date: an undated article gives the time it was stored.
+        w.leaf(f"{_D}createdAt", format_timestamp(article.published_at or article.created_at))
         w.leaf(f"{_D}isClosed", _bool(not article.comments_open))
         w.leaf(f"{_D}isDeleted", "false")
         w.leaf(f"{_F}slug", article.slug)
         w.leaf(f"{_F}summary", article.summary)
-        for topic in article.topics:
+        for topic in article.topic_names:
             w.leaf(f"{_F}topic", topic)
         w.leaf(f"{_F}byline", article.byline)
         w.leaf(f"{_F}sourceName", article.source_name)
@@ -206,7 +207,7 @@ def write_wxr(threads: Iterable[ArticleThread], out) -> None:
 
 
 def _wxr_item(w: _Writer, article: Article, comments: list[Comment]) -> None:
-    when = article.published_at
+    when = article.published_at or article.created_at
     with w.element("item"):
         w.leaf("title", article.title)
         w.leaf("link", article.source_url or _page_url(article))
@@ -226,7 +227,7 @@ def _wxr_item(w: _Writer, article: Article, comments: list[Comment]) -> None:
         w.leaf(f"{_WP}post_parent", "0")
         w.leaf(f"{_WP}menu_order", "0")
         w.leaf(f"{_WP}post_type", "post")
-        for topic in article.topics:
+        for topic in article.topic_names:
             w.leaf("category", topic, {"domain": "category", "nicename": slugify(topic)})
         _wxr_meta(
             w,

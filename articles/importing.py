@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from articles.importers.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
 from articles.importers.tree import ResolvedComment, comment_key, resolve_thread
 from articles.models import Article, Comment
+from articles.newsroom.services import article_topics_set
 from articles.posting import services
 from articles.posting.markdown import (
     ALLOWED_ATTRIBUTES,
@@ -70,17 +71,19 @@ def archive_import(
     articles: Iterable[SourceArticle],
     report: ImportReport,
     dry_run: bool = False,
+    draft: bool = False,
     on_article: Callable[[ArticleOutcome], None] | None = None,
 ) -> None:
     """Store every article of an export in one transaction; ``report`` collects the totals.
 
     ``on_article`` is called after each article (to print progress); an exception from it, from
     the parser or a KeyboardInterrupt rolls the whole import back. A dry run reads the database
-    to tell what would change and writes nothing.
+    to tell what would change and writes nothing. New articles are published, or with
+    ``draft`` stored as drafts for the editors.
     """
     with transaction.atomic():
         for source in articles:
-            outcome = article_store(source=source, report=report, dry_run=dry_run)
+            outcome = article_store(source=source, report=report, dry_run=dry_run, draft=draft)
             # Counter.update adds to the counts, but stores a first value as given: ints, then.
             report.totals.update(
                 articles_new=int(outcome.created),
@@ -96,9 +99,13 @@ def archive_import(
             transaction.set_rollback(True)
 
 
-def article_store(*, source: SourceArticle, report: ImportReport, dry_run: bool) -> ArticleOutcome:
+def article_store(
+    *, source: SourceArticle, report: ImportReport, dry_run: bool, draft: bool = False
+) -> ArticleOutcome:
     """Create or update one article and add the comments it does not have yet."""
     fields = _article_fields(source, report)
+    if draft:
+        fields["status"] = Article.Status.DRAFT
     with transaction.atomic():
         if not dry_run:
             _lock_import(source)
@@ -109,7 +116,9 @@ def article_store(*, source: SourceArticle, report: ImportReport, dry_run: bool)
         if created:
             fields["slug"] = _free_slug(fields["slug"], source, report)
             if not dry_run:
+                topics = fields.pop("topics")
                 article = Article.objects.create(**fields)
+                article_topics_set(article=article, names=topics)
         elif not written_here:  # what was written here is newest here: never updated
             updated = _update_article(article, fields, dry_run)
 
@@ -246,7 +255,8 @@ def _update_article(article: Article, fields: dict, dry_run: bool) -> bool:
     changes = {
         name: fields[name]
         for name in _UPDATABLE
-        if fields[name] and fields[name] != getattr(article, name)
+        if fields[name]
+        and fields[name] != getattr(article, "topic_names" if name == "topics" else name)
     }
     if not article.import_source and not dry_run:
         # Stored by the plain-text importer before articles kept their source.
@@ -254,6 +264,9 @@ def _update_article(article: Article, fields: dict, dry_run: bool) -> bool:
             import_source=fields["import_source"], import_id=fields["import_id"]
         )
     if changes and not dry_run:
+        topics = changes.pop("topics", None)
+        if topics is not None:
+            article_topics_set(article=article, names=topics)
         Article.objects.filter(pk=article.pk).update(**changes)
         for name, value in changes.items():
             setattr(article, name, value)

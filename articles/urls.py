@@ -2,13 +2,17 @@ from django.urls import path
 
 from articles.accounts import views as accounts
 from articles.moderation import views as moderation
+from articles.newsroom import views as newsroom
+from articles.newsroom.feeds import LatestArticlesFeed
 from articles.posting import views as posting
 from articles.site import views as site
 from articles.threads import views as threads
 from articles.views import api
 
 urlpatterns = [
-    path("", threads.ArticleListView.as_view(), name="home"),
+    path("", newsroom.FrontPageView.as_view(), name="home"),
+    path("feed/", LatestArticlesFeed(), name="feed_latest"),
+    path("topics/<slug:slug>/", newsroom.TopicView.as_view(), name="topic_detail"),
     path("articles/<slug:slug>/", threads.ArticleDetailView.as_view(), name="article_detail"),
     path("articles/<slug:slug>/comments/", posting.comment_create, name="comment_create"),
     path("articles/<slug:slug>/comments.json", api.article_comments_json, name="comments_json"),

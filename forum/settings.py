@@ -170,6 +170,10 @@ THREAD_MAX_DEPTH = env.int("THREAD_MAX_DEPTH", default=10)
 THREAD_CACHE_SECONDS = env.int(
     "THREAD_CACHE_SECONDS", default=600 if env.str("REDIS_URL", default="") else 0
 )
+# The newsroom (README "The newsroom"): days after publication an article's comments close by
+# themselves (unset: never), and articles per page of the front page, topic pages and feed.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
+FRONT_PAGE_SIZE = env.int("FRONT_PAGE_SIZE", default=20)
 if THREAD_PAGE_SIZE < 1 or THREAD_MAX_DEPTH < 2:
     raise ImproperlyConfigured("THREAD_PAGE_SIZE must be at least 1, THREAD_MAX_DEPTH at least 2.")
 

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, CommentRevision
+from articles.newsroom.selectors import accepting_comments_q
 from articles.permissions import (
     AUTHOR_CHANGEABLE,
     can_delete_comment,
@@ -205,7 +206,7 @@ def comment_edit(*, comment: Comment, editor, title: str, body: str) -> Comment:
                 f"Comments can only be edited in the first "
                 f"{settings.COMMENT_EDIT_WINDOW_MINUTES} minutes after posting."
             )
-        if not Article.objects.filter(pk=current.article_id, comments_open=True).exists():
+        if not Article.objects.filter(accepting_comments_q(), pk=current.article_id).exists():
             raise ValidationError("Comments on this article are closed.")
         antiabuse.ensure_may_write(editor)
         if (title, body) == (current.title, current.body):

@@ -228,7 +228,7 @@ def thread_page(
         extras = {name: size + index for index, name in enumerate(extra)}
         comments = _threads_in_order(comments, rows, sort=sort, columns=extras)
     thread_count = len({comment.tree_id for comment in comments})
-    comments = _for_viewer(comments, viewer, base_level=0, is_open=article.comments_open)
+    comments = _for_viewer(comments, viewer, base_level=0, is_open=article.accepts_comments)
     _mark_closers(comments, base_level=0)
     threads_total, total = rows[0][size : size + 2] if rows else (0, 0)
     return ThreadPage(
@@ -294,11 +294,6 @@ def thread_page_number(
     return before_count // settings.THREAD_PAGE_SIZE + 1
 
 
-def article_list():
-    """Articles newest first, each with its visible comment count, in one query."""
-    return Article.objects.with_comment_counts().order_by("-published_at", "-id")
-
-
 def subthread_for_comment(comment: Comment, viewer: Viewer = ANONYMOUS) -> Thread:
     """A comment and its replies down to the depth cap (counted from it), in tree order, as
     ``viewer`` may see them (the comment itself at least as a tombstone)."""
@@ -315,7 +310,7 @@ def subthread_for_comment(comment: Comment, viewer: Viewer = ANONYMOUS) -> Threa
         [ThreadComment(*row) for row in rows],
         viewer,
         base_level=comment.level,
-        is_open=comment.article.comments_open,
+        is_open=comment.article.accepts_comments,
         keep=comment.pk,
     )
     _mark_closers(comments, base_level=comment.level)

@@ -1,13 +1,13 @@
-"""Reading pages: the article list, an article with its thread, a comment's permalink."""
+"""Reading pages: an article with its thread, a comment's permalink."""
 
 import re
 
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
-from articles.models import Comment
+from articles.models import Article, Comment
 from articles.posting.forms import CommentForm
 from articles.threads import cache, selectors
 from articles.threads.render import render_thread
@@ -15,15 +15,6 @@ from articles.threads.selectors import thread_query
 from articles.threads.viewer import articles_for_viewer, for_viewer, viewer_from
 
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
-
-
-class ArticleListView(ListView):
-    template_name = "articles/article_list.html"
-    context_object_name = "articles"
-    paginate_by = 20
-
-    def get_queryset(self):
-        return selectors.article_list()
 
 
 def _page_number(value: str | None) -> int | None:
@@ -100,7 +91,10 @@ class CommentDetailView(DetailView):
 
     def get_queryset(self):
         # As for an article page, what the reader may do comes with the comment.
-        return for_viewer(Comment.objects.select_related("article", "author"), self.request.user)
+        comments = Comment.objects.select_related("article", "author").filter(
+            article__in=Article.objects.published()
+        )
+        return for_viewer(comments, self.request.user)
 
     def get_context_data(self, **kwargs):
         viewer = viewer_from(self.object, self.request.user)

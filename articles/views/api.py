@@ -15,7 +15,7 @@ def article_comments_json(request, slug):
 
     Comments readers cannot see keep their place in the tree but not their text or author.
     """
-    article = get_object_or_404(Article, slug=slug)
+    article = get_object_or_404(Article.objects.published(), slug=slug)
     document = exporters.archive_header()
     document["articles"] = [
         exporters.article_document(article, selectors.comments_for_export(article), public=True)

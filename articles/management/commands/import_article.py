@@ -40,8 +40,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--report", metavar="FILE", help="also write the report as JSON")
         parser.add_argument("--source-name", default="", help="where the articles came from")
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="store new articles as drafts for the editors (default: published)",
+        )
 
-    def handle(self, *args, path, format, dry_run, report, source_name, **options):
+    def handle(self, *args, path, format, dry_run, report, source_name, draft, **options):
         self.dry_run = dry_run
         problems = ImportReport()
         try:
@@ -63,7 +68,11 @@ class Command(BaseCommand):
                     reader, fmt=format, report=problems, source_name=source_name
                 )
                 archive_import(
-                    articles=articles, report=problems, dry_run=dry_run, on_article=self._print
+                    articles=articles,
+                    report=problems,
+                    dry_run=dry_run,
+                    draft=draft,
+                    on_article=self._print,
                 )
         except ImportFormatError as error:
             self._save(report, path, problems, f"{path}: {error}")

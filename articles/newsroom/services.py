@@ -1,0 +1,113 @@
+"""Writes by editors: creating and updating articles (with their earlier versions kept) and
+filing them under topics.
+
+Each function is keyword-only, runs in one transaction, and raises ``ValidationError`` with a
+message a person can act on.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.models import Article, ArticleRevision, Topic
+from articles.posting.markdown import render_article_markdown
+from articles.threads.cache import thread_changed
+
+# What a revision keeps: the text readers read.
+_TEXT_FIELDS = ("title", "summary", "body", "byline")
+_TOPIC_NAME_LENGTH = Topic._meta.get_field("name").max_length
+_TOPIC_SLUG_LENGTH = Topic._meta.get_field("slug").max_length
+
+
+def article_check(*, article: Article) -> None:
+    """Refuse what an editor may not store: a bad slug, a schedule without a future time, a
+    published article dated in the future, a new address for an article once public."""
+    status = Article.Status
+    now = timezone.now()
+    if not article.slug or slugify(article.slug) != article.slug:
+        raise ValidationError({"slug": "Use lower-case letters, digits and hyphens only."})
+    when = article.published_at
+    if article.status == status.SCHEDULED and (when is None or when <= now):
+        raise ValidationError(
+            {"published_at": "A scheduled article needs a publication time in the future."}
+        )
+    if article.status == status.PUBLISHED and when is not None and when > now:
+        raise ValidationError({"published_at": "To publish later, set the status to scheduled."})
+    if article.pk is not None:
+        stored = Article.objects.filter(pk=article.pk).first()
+        if stored is not None and _has_been_public(stored) and stored.slug != article.slug:
+            raise ValidationError({"slug": "A published article keeps its address."})
+
+
+def _has_been_public(article: Article) -> bool:
+    return article.is_public or article.status == Article.Status.WITHDRAWN
+
+
+def _prepare(article: Article) -> None:
+    article_check(article=article)
+    if article.status == Article.Status.PUBLISHED and article.published_at is None:
+        article.published_at = timezone.now()
+    article.body_html = render_article_markdown(article.body)
+
+
+def article_create(*, article: Article, topics=()) -> Article:
+    """Store the new ``article`` an editor wrote (unsaved), filed under ``topics``."""
+    with transaction.atomic():
+        _prepare(article)
+        article.save()
+        article.topics.set(topics)
+    return article
+
+
+def article_update(
+    *, article: Article, editor, topics=None, visible_correction: bool = False
+) -> Article:
+    """Store an editor's changes to ``article`` (the instance with the new values set).
+
+    Once the article has been public its slug stays, and the text it had is kept as an
+    :class:`ArticleRevision`; ``visible_correction`` stamps the "Corrected" note on the page.
+    """
+    with transaction.atomic():
+        stored = Article.objects.select_for_update().get(pk=article.pk)
+        _prepare(article)
+        changed = any(getattr(stored, f) != getattr(article, f) for f in _TEXT_FIELDS)
+        if _has_been_public(stored) and changed:
+            ArticleRevision.objects.create(
+                article=stored,
+                replaced_by=editor,
+                **{field: getattr(stored, field) for field in _TEXT_FIELDS},
+            )
+        if visible_correction:
+            article.corrected_at = timezone.now()
+        article.save()
+        if topics is not None:
+            article.topics.set(topics)
+        # The thread's page shows whether comments are open.
+        thread_changed(article.pk)
+    return article
+
+
+def topic_for_name(name: str) -> Topic:
+    """The topic called ``name``, created with a free slug if there is none yet."""
+    name = name.strip()[:_TOPIC_NAME_LENGTH]
+    topic = Topic.objects.filter(name=name).first()
+    if topic is not None:
+        return topic
+    base = slugify(name)[: _TOPIC_SLUG_LENGTH - 8] or "topic"
+    slug, number = base, 1
+    while Topic.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return Topic.objects.create(name=name, slug=slug)
+
+
+def article_topics_set(*, article: Article, names: list[str]) -> None:
+    """File ``article`` under the topics called ``names`` (creating any that are new), in that
+    order, and under no others (imports)."""
+    with transaction.atomic():
+        wanted = [topic_for_name(name) for name in dict.fromkeys(names) if name.strip()]
+        article.topics.clear()
+        # One at a time: the links' ids keep the order the source gave (Article.topic_names).
+        for topic in wanted:
+            article.topics.add(topic)
