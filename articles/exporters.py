@@ -36,6 +36,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # --- JSON ---------------------------------------------------------------------------------------
 
 
+def _timestamp_or_blank(value) -> str:
+    return format_timestamp(value) if value else ""
+
+
 def article_document(article: Article, comments: list[Comment], *, public: bool = False) -> dict:
     """One article of the JSON archive, with its comments nested as replies.
 
@@ -54,7 +58,7 @@ def article_document(article: Article, comments: list[Comment], *, public: bool 
         "byline": article.byline,
         "source_name": article.source_name,
         "url": article.source_url,
-        "published_at": format_timestamp(article.published_at) if article.published_at else "",
+        "published_at": _timestamp_or_blank(article.published_at),
         "comments_open": article.comments_open,
         "comments": [],
     }
@@ -129,8 +133,8 @@ def _disqus_thread(w: _Writer, article: Article) -> None:
         w.leaf(f"{_D}link", article.source_url or _page_url(article))
         w.leaf(f"{_D}title", article.title)
         w.leaf(f"{_D}message", render_plain_text(article.body))
-        # Disqus and WordPress need a date: an undated article gives the time it was stored.
-        w.leaf(f"{_D}createdAt", format_timestamp(article.published_at or article.created_at))
+        # An undated article stays undated: an empty createdAt reads back as no date.
+        w.leaf(f"{_D}createdAt", _timestamp_or_blank(article.published_at))
         w.leaf(f"{_D}isClosed", _bool(not article.comments_open))
         w.leaf(f"{_D}isDeleted", "false")
         w.leaf(f"{_F}slug", article.slug)
@@ -207,19 +211,21 @@ def write_wxr(threads: Iterable[ArticleThread], out) -> None:
 
 
 def _wxr_item(w: _Writer, article: Article, comments: list[Comment]) -> None:
-    when = article.published_at or article.created_at
+    when = article.published_at
+    # WordPress writes an unknown date as zeros (its drafts); it reads back as no date.
+    wp_date = format_timestamp(when, zone=False) if when else "0000-00-00 00:00:00"
     with w.element("item"):
         w.leaf("title", article.title)
         w.leaf("link", article.source_url or _page_url(article))
-        w.leaf("pubDate", format_datetime(when, usegmt=True))
+        w.leaf("pubDate", format_datetime(when, usegmt=True) if when else "")
         w.leaf("guid", _article_identity(article, wxr.SOURCE)[1], {"isPermaLink": "false"})
         w.leaf(f"{{{WXR_NAMESPACES['dc']}}}creator", "")
         w.leaf("description", "")
         w.leaf(f"{{{WXR_NAMESPACES['content']}}}encoded", render_plain_text(article.body))
         w.leaf(f"{{{WXR_NAMESPACES['excerpt']}}}encoded", render_plain_text(article.summary))
         w.leaf(f"{_WP}post_id", str(article.pk))
-        w.leaf(f"{_WP}post_date", format_timestamp(when, zone=False))
-        w.leaf(f"{_WP}post_date_gmt", format_timestamp(when, zone=False))
+        w.leaf(f"{_WP}post_date", wp_date)
+        w.leaf(f"{_WP}post_date_gmt", wp_date)
         w.leaf(f"{_WP}comment_status", "open" if article.comments_open else "closed")
         w.leaf(f"{_WP}ping_status", "closed")
         w.leaf(f"{_WP}post_name", article.slug)

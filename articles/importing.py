@@ -118,7 +118,8 @@ def article_store(
             if not dry_run:
                 topics = fields.pop("topics")
                 article = Article.objects.create(**fields)
-                article_topics_set(article=article, names=topics)
+                if topics:
+                    article_topics_set(article=article, names=topics)
         elif not written_here:  # what was written here is newest here: never updated
             updated = _update_article(article, fields, dry_run)
 

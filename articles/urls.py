@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 from articles.accounts import views as accounts
 from articles.moderation import views as moderation
@@ -11,7 +12,7 @@ from articles.views import api
 
 urlpatterns = [
     path("", newsroom.FrontPageView.as_view(), name="home"),
-    path("feed/", LatestArticlesFeed(), name="feed_latest"),
+    path("feed/", require_GET(LatestArticlesFeed()), name="feed_latest"),
     path("topics/<slug:slug>/", newsroom.TopicView.as_view(), name="topic_detail"),
     path("articles/<slug:slug>/", threads.ArticleDetailView.as_view(), name="article_detail"),
     path("articles/<slug:slug>/comments/", posting.comment_create, name="comment_create"),

@@ -169,7 +169,7 @@ def _thread(element, report: ImportReport) -> SourceArticle:
     created = child_text(element, _tag("createdAt"))
     article.published_at = parse_timestamp(created)
     if article.published_at is None:
-        report.add("bad_date", line, article.label, f"time {created!r}: the import time is used")
+        report.add("bad_date", line, article.label, f"time {created!r}: shown without a date")
     return article
 
 

@@ -307,7 +307,9 @@ def _article(data: object, line: int, report: ImportReport) -> SourceArticle:
     published = _text(data, "published_at", line)
     article.published_at = parse_timestamp(published)
     if published and article.published_at is None:
-        report.add("bad_date", line, article.label, f"unreadable time {published!r}: now is used")
+        report.add(
+            "bad_date", line, article.label, f"unreadable time {published!r}: shown without a date"
+        )
     article.comments = _flatten(data.get("comments", []), article, line, report)
     return article
 

@@ -129,7 +129,7 @@ def _article(element, fields, report: ImportReport) -> SourceArticle:
         report.add("missing_id", line, f"post {title!r}", "no guid or link: known by its post id")
     article.published_at = _published(fields)
     if article.published_at is None:
-        report.add("bad_date", line, article.label, "no readable date: the import time is used")
+        report.add("bad_date", line, article.label, "no readable date: shown without a date")
     article.comments = [
         comment
         for comment in (_comment(c, report) for c in fields.get("wp:comment", ()))

@@ -118,6 +118,9 @@ class Article(models.Model):
     @property
     def topic_names(self) -> list[str]:
         """The names of its topics, in the order they were filed (imports and exports)."""
+        # Brought along by the query (newsroom.selectors.with_topic_names): no query then.
+        if hasattr(self, "ordered_topic_names"):
+            return list(self.ordered_topic_names)
         links = Article.topics.through.objects.filter(article=self).order_by("id")
         return list(links.values_list("topic__name", flat=True))
 

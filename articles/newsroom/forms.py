@@ -6,10 +6,22 @@ from django.core.exceptions import ValidationError
 from articles.models import Article
 from articles.newsroom import services
 
+# The longest summary and body an editor may send (a long feature is some 50,000 characters).
+SUMMARY_MAX_LENGTH = 2_000
+BODY_MAX_LENGTH = 100_000
+
 
 class ArticleForm(forms.ModelForm):
     """An article as an editor writes it, with the "visible correction" tick for edits."""
 
+    summary = forms.CharField(
+        required=False, max_length=SUMMARY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    body = forms.CharField(
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 20}),
+        help_text="Markdown: headings, links, and images from https addresses.",
+    )
     visible_correction = forms.BooleanField(
         required=False,
         label="Visible correction",

@@ -41,6 +41,17 @@ def with_topic_links(queryset):
     return queryset.annotate(topic_links=ArraySubquery(topics))
 
 
+def with_topic_names(queryset):
+    """``queryset`` with each article's topic names in filing order, read in the same query
+    (``Article.topic_names`` uses them: exports)."""
+    links = (
+        Article.topics.through.objects.filter(article=OuterRef("pk"))
+        .order_by("id")
+        .values("topic__name")
+    )
+    return queryset.annotate(ordered_topic_names=ArraySubquery(links))
+
+
 def _with_discussion(queryset, now):
     visible = Q(comments__state=Comment.State.VISIBLE)
     since = now - timedelta(days=DISCUSSED_DAYS)

@@ -88,12 +88,7 @@ def article_update(
     return article
 
 
-def topic_for_name(name: str) -> Topic:
-    """The topic called ``name``, created with a free slug if there is none yet."""
-    name = name.strip()[:_TOPIC_NAME_LENGTH]
-    topic = Topic.objects.filter(name=name).first()
-    if topic is not None:
-        return topic
+def _new_topic(name: str) -> Topic:
     base = slugify(name)[: _TOPIC_SLUG_LENGTH - 8] or "topic"
     slug, number = base, 1
     while Topic.objects.filter(slug=slug).exists():
@@ -103,11 +98,17 @@ def topic_for_name(name: str) -> Topic:
 
 
 def article_topics_set(*, article: Article, names: list[str]) -> None:
-    """File ``article`` under the topics called ``names`` (creating any that are new), in that
-    order, and under no others (imports)."""
+    """File ``article`` under the topics called ``names`` (creating any that are new, with a
+    free slug), in that order, and under no others (imports)."""
+    names = list(dict.fromkeys(n.strip()[:_TOPIC_NAME_LENGTH] for n in names if n.strip()))
+    through = Article.topics.through
     with transaction.atomic():
-        wanted = [topic_for_name(name) for name in dict.fromkeys(names) if name.strip()]
-        article.topics.clear()
-        # One at a time: the links' ids keep the order the source gave (Article.topic_names).
-        for topic in wanted:
-            article.topics.add(topic)
+        through.objects.filter(article=article).delete()
+        if not names:
+            return
+        topics = {topic.name: topic for topic in Topic.objects.filter(name__in=names)}
+        for name in names:
+            if name not in topics:
+                topics[name] = _new_topic(name)
+        # In one insert, in order: the links' ids keep the order the source gave.
+        through.objects.bulk_create(through(article=article, topic=topics[n]) for n in names)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from articles import exporters
 from articles.models import Article
+from articles.newsroom.selectors import with_topic_names
 from articles.portability import selectors
 
 
@@ -15,7 +16,7 @@ def article_comments_json(request, slug):
 
     Comments readers cannot see keep their place in the tree but not their text or author.
     """
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = get_object_or_404(with_topic_names(Article.objects.published()), slug=slug)
     document = exporters.archive_header()
     document["articles"] = [
         exporters.article_document(article, selectors.comments_for_export(article), public=True)
