@@ -392,6 +392,7 @@ def _new_comment(article, item: ResolvedComment, row: dict) -> Comment:
         article=article,
         import_key=item.key,
         created_at=item.created_at or timezone.now(),
+        time_unknown=item.comment.created_at is None,
         **row,
     )
 
@@ -409,6 +410,7 @@ def _bulk_insert_trees(article, resolved, rows, positions: list[int]) -> dict[in
                 **rows[position],
                 "import_key": resolved[position].key,
                 "created_at": resolved[position].created_at or now,
+                "time_unknown": resolved[position].comment.created_at is None,
             }
             for position in positions
         ],

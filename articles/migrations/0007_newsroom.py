@@ -124,5 +124,10 @@ class Migration(migrations.Migration):
                 "permissions": [("publish_article", "Can write, schedule and publish articles")],
             },
         ),
+        migrations.AddField(
+            model_name="comment",
+            name="time_unknown",
+            field=models.BooleanField(default=False),
+        ),
         migrations.RunPython(create_editors_group, remove_editors_group),
     ]

@@ -255,6 +255,8 @@ class Comment(MPTTModel):
     # Imported comments have no account: the name they were signed with.
     author_name = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Imported without a time: created_at is the import's, for order only, and is not shown.
+    time_unknown = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.VISIBLE)
 
     class BodyFormat(models.TextChoices):

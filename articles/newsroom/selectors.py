@@ -54,11 +54,13 @@ def with_topic_names(queryset):
 
 def _with_discussion(queryset, now):
     visible = Q(comments__state=Comment.State.VISIBLE)
+    # An imported comment without a time has the import's: it says nothing of activity.
+    dated = visible & Q(comments__time_unknown=False)
     since = now - timedelta(days=DISCUSSED_DAYS)
     return queryset.annotate(
         comment_count=Count("comments", filter=visible),
-        last_comment_at=Max("comments__created_at", filter=visible),
-        recent_comments=Count("comments", filter=visible & Q(comments__created_at__gte=since)),
+        last_comment_at=Max("comments__created_at", filter=dated),
+        recent_comments=Count("comments", filter=dated & Q(comments__created_at__gte=since)),
     )
 
 

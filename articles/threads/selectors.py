@@ -41,8 +41,10 @@ _USERNAME = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).co
 _THREAD_COLUMNS_SQL = f"""
     c.id, c.title, c.body_html,
     COALESCE(u.{_USERNAME}, NULLIF(c.author_name, ''), 'Anonymous'),
-    to_char(timezone('UTC', c.created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-    to_char(timezone(%(zone)s, c.created_at), 'FMDD Mon YYYY, HH24:MI'),
+    CASE WHEN c.time_unknown THEN '' ELSE
+        to_char(timezone('UTC', c.created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') END,
+    CASE WHEN c.time_unknown THEN '' ELSE
+        to_char(timezone(%(zone)s, c.created_at), 'FMDD Mon YYYY, HH24:MI') END,
     c.import_key, c.tree_id, c.lft, c.rght, c.level, c.parent_id, c.author_id, c.state,
     c.edited_at IS NOT NULL, c.created_at > %(edit_since)s"""
 _THREAD_COLUMN_COUNT = 16  # the fields of ThreadComment read from the query, in its order
@@ -230,6 +232,12 @@ def thread_page(
     thread_count = len({comment.tree_id for comment in comments})
     comments = _for_viewer(comments, viewer, base_level=0, is_open=article.accepts_comments)
     _mark_closers(comments, base_level=0)
+    if article.import_source:
+        # The article says once where it was imported from; its comments from there do not.
+        prefix = f"{article.import_source}:"
+        for comment in comments:
+            if comment.import_key and comment.import_key.startswith(prefix):
+                comment.import_key = None
     threads_total, total = rows[0][size : size + 2] if rows else (0, 0)
     return ThreadPage(
         comments=comments,

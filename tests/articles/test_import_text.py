@@ -102,7 +102,7 @@ def test_article_header(article: ParsedArticle) -> None:
         "with locally-manufactured servers in the wake of the US-Chinese hacking scandal, "
         "according to a report by Bloomberg."
     )
-    assert article.topic_names == ["Security", "Servers"]
+    assert article.topics == ["Security", "Servers"]
 
 
 def test_article_body_and_byline(article: ParsedArticle) -> None:

@@ -52,7 +52,9 @@ def test_an_editor_writes_a_draft_filed_under_topics():
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get(slug="chips-get-faster")
     assert article.status == Article.Status.DRAFT and article.published_at is None
-    assert article.body_html == "<h2>Results</h2>\n<p>Chip makers <strong>showed</strong> parts.</p>\n"
+    assert (
+        article.body_html == "<h2>Results</h2>\n<p>Chip makers <strong>showed</strong> parts.</p>\n"
+    )
     assert list(article.topics.all()) == [topic]
 
 
