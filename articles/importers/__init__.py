@@ -61,7 +61,8 @@ def read_articles(
         fmt = detect_format(stream.read(_SNIFF_BYTES))
         stream.seek(0)
     if fmt == "text":
-        yield text.as_source_article(text.parse_bytes(stream.read()), source_name=source_name)
+        parsed = text.parse_bytes(stream.read())
+        yield text.as_source_article(parsed, source_name=source_name, report=report)
         return
     parser = {"json": json_archive.parse, "disqus": disqus.parse, "wxr": wxr.parse}[fmt]
     for article in parser(stream, report):

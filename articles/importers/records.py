@@ -113,6 +113,7 @@ PROBLEM_KINDS = {
     "slug_taken": "its URL slug belongs to another article: a numbered one is used",
     "not_an_article": "not a published post or page: skipped with its comments",
     "not_a_comment": "a pingback or trackback: skipped",
+    "footer_dropped": "text after the byline (another site's footer?): dropped",
 }
 
 

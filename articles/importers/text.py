@@ -45,8 +45,10 @@ Article header and body rules:
 * Body lines sit at column 0.  A blank line separates paragraphs; consecutive lines of one
   paragraph keep their line break.  ``ParsedArticle.body`` joins paragraphs with ``"\\n\\n"``.
 * The body ends at the ``Topics:`` line (note the case), which must repeat the header's topics.
-* Between that line and the thread: at most one byline paragraph (``""`` if there is none) plus
-  the known site boilerplate (``BOILERPLATE_PREFIXES`` and ``LOGIN_LINE``), which is dropped.
+* Between that line and the thread: a byline paragraph (``""`` if there is none) and the known
+  site boilerplate (``BOILERPLATE_PREFIXES`` and ``LOGIN_LINE``), which is dropped. Pasted pages
+  carry other sites' footers too: any further paragraph is dropped and listed in
+  ``ParsedArticle.dropped_footer`` (the import reports it as ``footer_dropped``).
 
 Comment thread rules (the indentation rule measured on the sample):
 
@@ -74,7 +76,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from articles.importers.records import ImportFormatError, SourceArticle, SourceComment
+from articles.importers.records import (
+    ImportFormatError,
+    ImportReport,
+    SourceArticle,
+    SourceComment,
+)
 
 __all__ = [
     "ImportFormatError",
@@ -136,6 +143,8 @@ class ParsedArticle:
     body: str  # paragraphs joined with "\n\n"
     byline: str  # "" when the source has none
     comments: list[ParsedComment] = field(default_factory=list)
+    # Paragraphs after the byline that are not known boilerplate: (first line number, text).
+    dropped_footer: list[tuple[int, str]] = field(default_factory=list)
 
 
 def parse_file(path: str | os.PathLike[str]) -> ParsedArticle:
@@ -159,9 +168,14 @@ def parse_bytes(data: bytes) -> ParsedArticle:
     return parse_article(text)
 
 
-def as_source_article(parsed: ParsedArticle, *, source_name: str = "") -> SourceArticle:
+def as_source_article(
+    parsed: ParsedArticle, *, source_name: str = "", report: ImportReport | None = None
+) -> SourceArticle:
     """The neutral form the importer stores: the format has no ids, so the slug names the article
-    and comments are known by their place and text."""
+    and comments are known by their place and text. Dropped footer text goes to ``report``."""
+    if report is not None:
+        for line, text in parsed.dropped_footer:
+            report.add("footer_dropped", line, repr(text[:80]))
     return SourceArticle(
         source="text",
         original_id="",
@@ -206,10 +220,16 @@ def parse_article(text: str) -> ParsedArticle:
     reader = _LineReader(lines)
     title, summary, topics = _parse_header(reader)
     body = _parse_body(reader, topics)
-    byline = _parse_byline(reader)
+    byline, dropped_footer = _parse_byline(reader)
     comments = _parse_thread(reader)
     return ParsedArticle(
-        title=title, summary=summary, topics=topics, body=body, byline=byline, comments=comments
+        title=title,
+        summary=summary,
+        topics=topics,
+        body=body,
+        byline=byline,
+        comments=comments,
+        dropped_footer=dropped_footer,
     )
 
 
@@ -380,8 +400,9 @@ def _parse_body(reader: _LineReader, topics: list[str]) -> str:
     return _join_paragraphs(paragraphs)
 
 
-def _parse_byline(reader: _LineReader) -> str:
-    """Read what lies between the article and the thread: a byline and site boilerplate.
+def _parse_byline(reader: _LineReader) -> tuple[str, list[tuple[int, str]]]:
+    """Read what lies between the article and the thread: a byline, site boilerplate, and
+    other footer text, returned apart (line number, text) to be reported as dropped.
 
     Stops after the "Log in or register" line, or before the first bullet line, or at the end.
     """
@@ -417,12 +438,9 @@ def _parse_byline(reader: _LineReader) -> str:
         if not lines[0].startswith(BOILERPLATE_PREFIXES)
     ]
     if not content:
-        return ""
-    if len(content) > 1:
-        raise ImportFormatError(
-            content[1][0], "unexpected text after the byline (only one byline paragraph is allowed)"
-        )
-    return "\n".join(content[0][1])
+        return "", []
+    (_, byline), *rest = content
+    return "\n".join(byline), [(number, " ".join(lines)) for number, lines in rest]
 
 
 @dataclass

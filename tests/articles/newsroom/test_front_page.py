@@ -53,7 +53,7 @@ def test_each_tab_has_its_order(client, three, tab, order):
 
 
 def test_a_row_shows_title_summary_topics_date_count_and_last_comment(client, three):
-    a, b, _ = three
+    a, _, _ = three
     html = client.get(reverse("home")).content.decode()
     row = html[html.index(f'href="{a.get_absolute_url()}"') :]
     row = row[: row.index("</li>")]
