@@ -31,7 +31,8 @@ def _compose(request, *, article, parent, form, status=200):
 @require_GET
 def comment_reply(request, pk):
     """The reply page for readers without JavaScript: the parent, then the form."""
-    parent = get_object_or_404(Comment.objects.visible().select_related("article", "author"), pk=pk)
+    comments = Comment.objects.visible().filter(article__in=Article.objects.published())
+    parent = get_object_or_404(comments.select_related("article", "author"), pk=pk)
     form = CommentForm(initial={"parent": parent.pk})
     return _compose(request, article=parent.article, parent=parent, form=form)
 
