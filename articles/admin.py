@@ -254,7 +254,8 @@ class ArticleAdmin(ModeratedAdmin):
         return can_edit_articles(request.user)
 
     def get_fields(self, request, obj=None):
-        if not self.has_change_permission(request, obj):
+        # A correction is a change to something already written.
+        if obj is None or not self.has_change_permission(request, obj):
             return [*ArticleForm.Meta.fields, *self.record_fields]
         return [*self.fields, *self.record_fields]
 

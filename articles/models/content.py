@@ -125,6 +125,11 @@ class Article(models.Model):
         return list(links.values_list("topic__name", flat=True))
 
     @property
+    def imported_from(self) -> str:
+        """Where it was imported from, as its page says it: the site, else the archive's kind."""
+        return self.source_name or SOURCE_NAMES.get(self.import_source, self.import_source)
+
+    @property
     def is_public(self) -> bool:
         if self.status == self.Status.SCHEDULED:
             return self.published_at is not None and self.published_at <= timezone.now()

@@ -57,3 +57,11 @@ def test_imports_are_published_unless_draft_is_given(client):
 def test_the_front_page_does_not_take_the_import_time_for_activity(client, seed):
     row = client.get("/").content.decode()
     assert "last-comment" not in row and "13 comments" in row
+
+
+def test_an_archive_without_a_site_name_is_named_once_by_its_kind(client):
+    disqus = SAMPLE.with_name("disqus-sample.xml")
+    call_command("import_article", str(disqus), stdout=io.StringIO())
+    chips = Article.objects.get(slug="chips-get-faster")
+    html = client.get(chips.get_absolute_url()).content.decode()
+    assert html.count("Imported from Disqus") == 1
