@@ -23,21 +23,29 @@ _TOPIC_SLUG_LENGTH = Topic._meta.get_field("slug").max_length
 def article_check(*, article: Article) -> None:
     """Refuse what an editor may not store: a bad slug, a schedule without a future time, a
     published article dated in the future, a new address for an article once public."""
-    status = Article.Status
-    now = timezone.now()
     if not article.slug or slugify(article.slug) != article.slug:
         raise ValidationError({"slug": "Use lower-case letters, digits and hyphens only."})
-    when = article.published_at
-    if article.status == status.SCHEDULED and (when is None or when <= now):
+    stored = Article.objects.filter(pk=article.pk).first() if article.pk else None
+    when, now = article.published_at, timezone.now()
+    past = when is None or when <= now
+    if article.status == Article.Status.SCHEDULED and past and not _went_live(article, stored):
         raise ValidationError(
             {"published_at": "A scheduled article needs a publication time in the future."}
         )
-    if article.status == status.PUBLISHED and when is not None and when > now:
+    if article.status == Article.Status.PUBLISHED and when is not None and when > now:
         raise ValidationError({"published_at": "To publish later, set the status to scheduled."})
-    if article.pk is not None:
-        stored = Article.objects.filter(pk=article.pk).first()
-        if stored is not None and _has_been_public(stored) and stored.slug != article.slug:
-            raise ValidationError({"slug": "A published article keeps its address."})
+    if stored is not None and _has_been_public(stored) and stored.slug != article.slug:
+        raise ValidationError({"slug": "A published article keeps its address."})
+
+
+def _went_live(article: Article, stored: Article | None) -> bool:
+    # A scheduled article whose time came, saved again as it was scheduled: it is published.
+    return (
+        stored is not None
+        and stored.status == Article.Status.SCHEDULED
+        and stored.published_at == article.published_at
+        and stored.is_public
+    )
 
 
 def _has_been_public(article: Article) -> bool:
@@ -46,6 +54,8 @@ def _has_been_public(article: Article) -> bool:
 
 def _prepare(article: Article) -> None:
     article_check(article=article)
+    if article.status == Article.Status.SCHEDULED and article.is_public:
+        article.status = Article.Status.PUBLISHED
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
     article.body_html = render_article_markdown(article.body)

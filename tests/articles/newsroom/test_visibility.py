@@ -101,3 +101,32 @@ def test_the_page_shows_a_visible_correction(client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'class="notice correction">Corrected <time' in html
     assert "Fixed text." in html
+
+
+@pytest.mark.parametrize("status", [Status.PUBLISHED, Status.DRAFT])
+def test_the_article_page_keeps_its_query_count_with_topics_and_drafts(
+    client, django_assert_num_queries, status
+):
+    article = make_article(status=status, topics=["Chips", "Servers"])
+    if status == Status.PUBLISHED:
+        make_comment(article)
+        with django_assert_num_queries(2):  # the article with its topics, the discussion
+            assert client.get(article.get_absolute_url()).status_code == 200
+    client.force_login(make_editor())
+    with django_assert_num_queries(4):  # session, user, article (and may edit), discussion
+        response = client.get(article.get_absolute_url())
+    assert '<a href="/topics/chips/" rel="tag">Chips</a>' in response.content.decode()
+
+
+def test_a_scheduled_article_that_went_live_is_saved_as_published():
+    article = make_article(
+        status=Status.SCHEDULED, published_at=timezone.now() - timedelta(minutes=5)
+    )
+    article.title = "Corrected after it went live"
+    services.article_update(article=article, editor=make_editor())
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.status == Status.PUBLISHED and stored.title == "Corrected after it went live"
+    article.published_at = timezone.now() - timedelta(minutes=1)
+    article.status = Status.SCHEDULED
+    with pytest.raises(ValidationError, match="future"):
+        services.article_update(article=article, editor=make_editor())
