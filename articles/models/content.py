@@ -42,13 +42,6 @@ class ArticleQuerySet(models.QuerySet):
         query, not a job, publishes them)."""
         return self.filter(Article.public_q(now))
 
-    def with_comment_counts(self):
-        return self.annotate(
-            comment_count=models.Count(
-                "comments", filter=models.Q(comments__state=Comment.State.VISIBLE)
-            )
-        )
-
 
 class Article(models.Model):
     class Status(models.TextChoices):
