@@ -210,3 +210,26 @@ def world_values():
         "uidb64": "MQ",
         "token": "set-password",
     }
+
+
+def test_moderators_read_articles_in_the_admin_and_keep_their_lock():
+    article = make_article(title="Readable", topics=["Chips"])
+    client = signed_in(make_moderator())
+    assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Readable" in html and 'name="_save"' not in html
+    assert 'value="lock_comments"' in html
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "lock_comments", "_selected_action": [article.pk]},
+    )
+    assert response.status_code == 302
+    assert not Article.objects.get(pk=article.pk).comments_open
+
+
+def test_editors_list_articles_without_the_moderators_actions():
+    make_article(title="Listed")
+    html = signed_in(make_editor()).get(reverse("admin:articles_article_changelist"))
+    assert "Listed" in html.content.decode()
+    assert 'value="lock_comments"' not in html.content.decode()
