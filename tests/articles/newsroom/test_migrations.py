@@ -1,9 +1,11 @@
 """The 0007 migrations: free-text topics become Topic rows (and back), the Editors group."""
 
 import importlib
+import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -79,3 +81,9 @@ def test_editors_group_is_created_or_repaired():
     group = editors_group()
     group.permissions.clear()
     assert group_permissions(editors_group()) == sorted(EDITOR_PERMISSIONS)
+
+
+def test_the_migrations_match_the_models():
+    out = io.StringIO()
+    call_command("makemigrations", "articles", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
