@@ -24,6 +24,7 @@ __all__ = [
     "ALLOWED_URL_SCHEMES",
     "LINK_REL",
     "has_block_markup",
+    "quote_markdown",
     "render_article_markdown",
     "render_html_message",
     "render_markdown",
@@ -81,8 +82,10 @@ _CLEANER = nh3.Cleaner(
     strip_comments=True,
 )
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_md.enable("strikethrough")
+# linkify (linkify-it-py) turns bare addresses ("https://…", "www.…", "a@b.example") into links,
+# as readers expect; what it makes goes through the sanitiser like any other link.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_md.enable(["strikethrough", "linkify"])
 # Headings would let one comment shout over the whole thread, and images would
 # let a comment load third-party content in every reader's browser (tracking,
 # oversized files). With these rules off the source stays visible as text,
@@ -115,8 +118,9 @@ _ARTICLE_CLEANER = nh3.Cleaner(
     strip_comments=True,
 )
 
-_article_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_article_md.enable("strikethrough")
+# Bare addresses become links in articles as in comments.
+_article_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_article_md.enable(["strikethrough", "linkify"])
 
 _MAX_EXTRA_PASSES = 4
 
@@ -221,3 +225,10 @@ def render_html_message(fragment: str) -> str:
 def has_block_markup(fragment: str) -> bool:
     """Whether an HTML fragment lays out its own paragraphs (see render_html_message)."""
     return bool(_BLOCK_TAG.search(fragment))
+
+
+def quote_markdown(text: str) -> str:
+    """``text`` (Markdown) as a Markdown quote to reply under: every line behind "> ", then a
+    blank line for the reply."""
+    lines = text.strip().splitlines() or [""]
+    return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
