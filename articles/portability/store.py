@@ -11,6 +11,7 @@ text. What this forum's own export names as written here (an article by its page
 New threads are written with lft/rght computed in memory and one bulk insert (mptt's own insert
 costs a query or more per comment); a new reply to a comment stored earlier goes in through
 ``Comment.objects.insert_reply`` under that thread's advisory lock, like a posted reply.
+The article side (its fields, finding it again, a free slug, updates) is in ``storearticles``.
 """
 
 from __future__ import annotations
