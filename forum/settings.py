@@ -122,8 +122,14 @@ elif env.str("REDIS_URL", default=""):
     # incr (Redis SET NX and INCR) it needs.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # Behind a proxy every client shares its address: name the header (as a META key, e.g.
-# HTTP_X_REAL_IP) in which the proxy passes the client's own address.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR) in which the proxy passes the client's own address.
+# forum.clientip reads it (falling back to REMOTE_ADDR when it is missing or not an address);
+# in a list it takes the entry RATELIMIT_TRUSTED_PROXIES hops from the right.
+CLIENT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="")
+RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=1)
+if RATELIMIT_TRUSTED_PROXIES < 1:
+    raise ImproperlyConfigured("RATELIMIT_TRUSTED_PROXIES must be at least 1.")
+RATELIMIT_IP_META_KEY = "forum.clientip.client_ip"
 LOGIN_RATE_PER_IP = env.str("LOGIN_RATE_PER_IP", default="30/15m")
 LOGIN_RATE_PER_ACCOUNT = env.str("LOGIN_RATE_PER_ACCOUNT", default="10/15m")
 
