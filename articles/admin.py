@@ -19,6 +19,7 @@ from articles.models import (
     Comment,
     CommentReport,
     UserSanction,
+    WordList,
 )
 from articles.moderation import selectors
 from articles.moderation import services as moderation
@@ -318,3 +319,32 @@ class UserSanctionAdmin(ModeratedAdmin):
     def user_link(self, sanction):
         url = reverse("moderation_user", args=[sanction.user_id])
         return format_html('<a href="{}">{}</a>', url, sanction.user.get_username())
+
+
+@admin.register(WordList)
+class WordListAdmin(admin.ModelAdmin):
+    """The blocked and watched words, the one thing moderators edit here (through a service, so
+    the change is logged and reaches every process at its next post)."""
+
+    fields = ["kind", "words", "updated_at", "updated_by"]
+    readonly_fields = ["kind", "updated_at", "updated_by"]
+    list_display = ["kind", "size", "updated_at", "updated_by"]
+
+    def has_add_permission(self, request):
+        return False  # both lists exist from the migration on
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return can_moderate(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_moderate(request.user)
+
+    @admin.display(description="Entries")
+    def size(self, word_list):
+        return len(word_list.entries)
+
+    def save_model(self, request, obj, form, change):
+        moderation.word_list_update(word_list=obj, words=obj.words, moderator=request.user)

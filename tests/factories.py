@@ -1,10 +1,11 @@
 """Small factories: each builds one real row through the same paths the site uses."""
 
 import itertools
+from uuid import uuid4
 
 from django.contrib.auth import get_user_model
 
-from articles.models import Article, Comment
+from articles.models import Article, Comment, WordList
 from articles.moderation import services as moderation
 from articles.permissions import moderators_group
 from articles.posting import services
@@ -86,3 +87,10 @@ def make_realistic_thread(article, size):
     ids = add_discussion(article, size, seed=size)
     stored = Comment.objects.in_bulk(ids)
     return [stored[pk] for pk in ids]
+
+
+def set_word_lists(*, blocked=None, watched=None):
+    """Set the blocked and/or watched words, as a moderator's edit in the admin leaves them."""
+    for kind, words in (("blocked", blocked), ("watched", watched)):
+        if words is not None:
+            WordList.objects.filter(kind=kind).update(words="\n".join(words), version=uuid4())

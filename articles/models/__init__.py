@@ -9,7 +9,13 @@ from articles.models.content import (
     CommentRevision,
     origin_name,
 )
-from articles.models.moderation import AuditLogEntry, CommentReport, UserSanction
+from articles.models.moderation import (
+    AuditLogEntry,
+    CommentReport,
+    UnreliableReporter,
+    UserSanction,
+    WordList,
+)
 
 __all__ = [
     "SOURCE_NAMES",
@@ -20,6 +26,8 @@ __all__ = [
     "Comment",
     "CommentReport",
     "CommentRevision",
+    "UnreliableReporter",
     "UserSanction",
+    "WordList",
     "origin_name",
 ]
