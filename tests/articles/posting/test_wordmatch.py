@@ -84,7 +84,7 @@ def test_a_blocked_title_and_a_blocked_link_target_are_refused(article, user):
         services.comment_post(
             article=article, parent=None, author=user, title="\uff53pamword", body="x"
         )
-    with pytest.raises(ValidationError, match="“evil.example”"):
+    with pytest.raises(ValidationError, match=r"“evil\.example”"):
         services.comment_post(
             article=article, parent=None, author=user, body="[here](https://evil.example/x)"
         )
