@@ -185,9 +185,17 @@ COMMENT_DUPLICATE_WINDOW_MINUTES = env.int("COMMENT_DUPLICATE_WINDOW_MINUTES", d
 # django-ratelimit rates: "count/period", period s, m, h or d with an optional multiplier (10/5m).
 COMMENT_RATE_PER_USER = env.str("COMMENT_RATE_PER_USER", default="5/m")
 COMMENT_RATE_PER_IP = env.str("COMMENT_RATE_PER_IP", default="20/m")
+# Reports per account and per address; only reports from accounts in good standing (older than
+# REPORT_MIN_ACCOUNT_AGE days, with a visible comment, not sanctioned, not marked unreliable by a
+# moderator) count towards MODERATION_AUTO_HIDE_REPORTS.
+REPORT_RATE = env.str("REPORT_RATE", default="10/h")
+REPORT_RATE_PER_IP = env.str("REPORT_RATE_PER_IP", default="30/h")
+REPORT_MIN_ACCOUNT_AGE = env.int("REPORT_MIN_ACCOUNT_AGE", default=3)
 for _name, _rate in (
     ("COMMENT_RATE_PER_USER", COMMENT_RATE_PER_USER),
     ("COMMENT_RATE_PER_IP", COMMENT_RATE_PER_IP),
+    ("REPORT_RATE", REPORT_RATE),
+    ("REPORT_RATE_PER_IP", REPORT_RATE_PER_IP),
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")

@@ -1,9 +1,11 @@
 """Small factories: each builds one real row through the same paths the site uses."""
 
 import itertools
+from datetime import timedelta
 from uuid import uuid4
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from articles.models import Article, Comment, WordList
 from articles.moderation import services as moderation
@@ -26,6 +28,14 @@ def make_moderator(username=None, **extra):
     user = make_user(username, is_staff=True, **extra)
     user.groups.add(moderators_group())
     return user
+
+
+def make_trusted_reader(article=None):
+    """A reader whose reports count towards holding a comment: an account older than
+    REPORT_MIN_ACCOUNT_AGE with a visible comment (moderation/selectors: good standing)."""
+    reader = make_user(password=None, date_joined=timezone.now() - timedelta(days=365))
+    make_comment(article or make_article(), author=reader)
+    return reader
 
 
 def make_report(comment, reporter=None, reason="spam", text=""):

@@ -1,9 +1,70 @@
 """Moderators' reads: the queue, a comment's review page, a member's record."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from datetime import timedelta
 
-from articles.models import AuditLogEntry, Comment, CommentReport, UserSanction
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
+from django.utils import timezone
+
+from articles.models import (
+    AuditLogEntry,
+    Comment,
+    CommentReport,
+    UnreliableReporter,
+    UserSanction,
+)
 from articles.posting.antiabuse import active_sanction
+
+
+def reporter_in_good_standing(reporter: str = "reporter") -> Q:
+    """Reports (or rows) whose ``reporter`` account counts towards holding a comment: older than
+    ``REPORT_MIN_ACCOUNT_AGE`` days, with a visible comment, not suspended or banned, and not
+    marked unreliable by a moderator. Three fresh accounts must not hide a comment."""
+    joined_before = timezone.now() - timedelta(days=settings.REPORT_MIN_ACCOUNT_AGE)
+    user = OuterRef(reporter)
+    return (
+        Q(**{f"{reporter}__date_joined__lte": joined_before})
+        & Q(Exists(Comment.objects.filter(author=user, state=Comment.State.VISIBLE)))
+        & ~Q(Exists(UserSanction.objects.active().filter(user=user)))
+        & ~Q(Exists(UnreliableReporter.objects.filter(user=user)))
+    )
+
+
+def _open_reports_with_record():
+    # Each open report with its reporter's record, for the queue: who reported, whether the
+    # report counts, and what the reporter has done.
+    reporter = OuterRef("reporter")
+    return (
+        CommentReport.objects.filter(resolved_at__isnull=True)
+        .select_related("reporter", "reporter__unreliable_reporter")
+        .annotate(
+            counts=ExpressionWrapper(reporter_in_good_standing(), output_field=BooleanField()),
+            reporter_visible=Subquery(
+                Comment.objects.filter(author=reporter, state=Comment.State.VISIBLE)
+                .order_by()
+                .values("author")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            reporter_reports=Subquery(
+                CommentReport.objects.filter(reporter=reporter)
+                .order_by()
+                .values("reporter")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            reporter_sanctioned=Exists(UserSanction.objects.active().filter(user=reporter)),
+        )
+    )
 
 
 def moderation_queue():
@@ -16,13 +77,7 @@ def moderation_queue():
         .filter(Q(state=Comment.State.PENDING) | Q(state=Comment.State.VISIBLE, open_reports__gt=0))
         .select_related("article", "author", "parent", "parent__author")
         .prefetch_related(
-            Prefetch(
-                "reports",
-                queryset=CommentReport.objects.filter(resolved_at__isnull=True).select_related(
-                    "reporter"
-                ),
-                to_attr="open_report_list",
-            ),
+            Prefetch("reports", queryset=_open_reports_with_record(), to_attr="open_report_list"),
         )
         .annotate(
             hold_reason=Subquery(

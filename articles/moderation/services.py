@@ -20,10 +20,12 @@ from articles.models import (
     AuditLogEntry,
     Comment,
     CommentReport,
+    UnreliableReporter,
     UserSanction,
     WordList,
 )
 from articles.models.moderation import entries_of
+from articles.moderation.selectors import reporter_in_good_standing
 from articles.permissions import can_moderate, can_report_comment
 from articles.posting import antiabuse
 from articles.threads.cache import thread_changed
@@ -93,9 +95,36 @@ def _set_state(comment: Comment, *, moderator, action, reason: str) -> Comment:
     return comment
 
 
-def comment_approve(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """Publish a pending comment, or keep a reported one; either way its reports are closed."""
-    return _set_state(comment, moderator=moderator, action=Action.APPROVE, reason=reason)
+def comment_approve(
+    *, comment: Comment, moderator, reason: str = "", unreliable_reporters=()
+) -> Comment:
+    """Publish a pending comment, or keep a reported one; either way its reports are closed.
+
+    Dismissing reports, the moderator may name reporters (user ids) found unreliable: those of
+    them with an open report on this comment are marked, and their reports stop counting
+    towards holding comments (``reporter_in_good_standing``).
+    """
+    with transaction.atomic():
+        dismissed = dict(
+            CommentReport.objects.filter(
+                comment=comment, resolved_at__isnull=True, reporter__in=unreliable_reporters
+            ).values_list("reporter_id", "pk")
+        )
+        approved = _set_state(comment, moderator=moderator, action=Action.APPROVE, reason=reason)
+        for reporter_id, report_id in dismissed.items():
+            _, marked = UnreliableReporter.objects.get_or_create(
+                user_id=reporter_id, defaults={"marked_by": moderator, "report_id": report_id}
+            )
+            if marked:
+                _record(
+                    actor=moderator,
+                    action=Action.UNRELIABLE,
+                    reason=reason,
+                    comment=comment,
+                    target_user_id=reporter_id,
+                    details={"report": report_id},
+                )
+    return approved
 
 
 def comment_hide(*, comment: Comment, moderator, reason: str = "") -> Comment:
@@ -208,7 +237,8 @@ def comment_branch_restore(*, comment: Comment, moderator, reason: str = "") -> 
 
 
 def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -> CommentReport:
-    """A reader reports a comment, once; enough open reports hold it pending for a moderator."""
+    """A reader reports a comment, once; enough open reports from readers in good standing
+    (``reporter_in_good_standing``) hold it pending for a moderator."""
     text = text.strip()
     if reason not in CommentReport.Reason.values:
         raise ValidationError({"reason": "Choose why you are reporting this comment."})
@@ -230,13 +260,19 @@ def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -
             comment=current, reporter=reporter, reason=reason, text=text
         )
         threshold = settings.MODERATION_AUTO_HIDE_REPORTS
-        open_reports = current.reports.filter(resolved_at__isnull=True).count()
-        if threshold and open_reports >= threshold:
+        counted = (
+            current.reports.filter(resolved_at__isnull=True)
+            .filter(reporter_in_good_standing())
+            .count()
+            if threshold
+            else 0
+        )
+        if threshold and counted >= threshold:
             Comment.objects.filter(pk=current.pk).update(state=State.PENDING)
             _record(
                 actor=None,
                 action=Action.AUTO_HIDE,
-                reason=f"{open_reports} open reports.",
+                reason=f"{counted} open reports from readers in good standing.",
                 comment=current,
                 article_id=current.article_id,
                 target_user_id=current.author_id,

@@ -18,7 +18,7 @@ from articles.formflow import submit
 from articles.models import Article, Comment, UserSanction
 from articles.moderation import selectors
 from articles.moderation import services as moderation
-from articles.moderation.forms import BanForm, LiftForm, ReasonForm, SuspendForm
+from articles.moderation.forms import ApproveForm, BanForm, LiftForm, ReasonForm, SuspendForm
 from articles.permissions import moderator_required
 from articles.threads.selectors import comment_thread_url
 from articles.threads.viewer import Viewer
@@ -36,13 +36,15 @@ def _back(request, fallback: str):
     return redirect(fallback)
 
 
-def _act(request, service, done: str, fallback: str, **target):
-    form = ReasonForm(request.POST)
+def _act(request, service, done: str, fallback: str, form_class=ReasonForm, **target):
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
+        messages.error(
+            request, " ".join(error for errors in form.errors.values() for error in errors)
+        )
         return _back(request, fallback)
     try:
-        result = service(moderator=request.user, reason=form.cleaned_data["reason"], **target)
+        result = service(moderator=request.user, **form.cleaned_data, **target)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -50,10 +52,10 @@ def _act(request, service, done: str, fallback: str, **target):
     return _back(request, fallback)
 
 
-def _act_on_comment(request, pk, service, done: str):
+def _act_on_comment(request, pk, service, done: str, form_class=ReasonForm):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     fallback = comment_thread_url(comment, viewer=Viewer(request.user.pk, True))
-    return _act(request, service, done, fallback, comment=comment)
+    return _act(request, service, done, fallback, form_class, comment=comment)
 
 
 @require_GET
@@ -69,8 +71,11 @@ def queue(request):
 @require_POST
 @moderator_required
 def comment_approve(request, pk):
-    """Publish a pending comment, or keep a reported one and close its reports."""
-    return _act_on_comment(request, pk, moderation.comment_approve, "Comment approved.")
+    """Publish a pending comment, or keep a reported one and close its reports (marking the
+    reporters ticked as unreliable)."""
+    return _act_on_comment(
+        request, pk, moderation.comment_approve, "Comment approved.", form_class=ApproveForm
+    )
 
 
 @require_POST

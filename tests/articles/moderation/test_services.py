@@ -23,6 +23,7 @@ from tests.factories import (
     make_comment,
     make_moderator,
     make_report,
+    make_trusted_reader,
     make_user,
     set_word_lists,
 )
@@ -381,21 +382,25 @@ def test_own_and_hidden_comments_cannot_be_reported(article, user, moderator):
 @override_settings(MODERATION_AUTO_HIDE_REPORTS=3)
 def test_enough_reports_hold_a_comment_pending_review(article):
     comment = make_comment(article)
-    make_report(comment)
-    make_report(comment)
+    make_report(comment, make_trusted_reader(article))
+    make_report(comment, make_trusted_reader(article))
     assert Comment.objects.get(pk=comment.pk).state == State.VISIBLE
-    make_report(comment)
+    make_report(comment, make_trusted_reader(article))
     assert Comment.objects.get(pk=comment.pk).state == State.PENDING
     entry = AuditLogEntry.objects.get()
-    assert (entry.action, entry.actor, entry.reason) == (Action.AUTO_HIDE, None, "3 open reports.")
+    assert (entry.action, entry.actor, entry.reason) == (
+        Action.AUTO_HIDE,
+        None,
+        "3 open reports from readers in good standing.",
+    )
 
 
 @override_settings(MODERATION_AUTO_HIDE_REPORTS=2)
 def test_closed_reports_do_not_count_towards_auto_hide(article, moderator):
     comment = make_comment(article)
-    make_report(comment)
+    make_report(comment, make_trusted_reader(article))
     moderation.comment_approve(comment=comment, moderator=moderator)
-    make_report(comment)
+    make_report(comment, make_trusted_reader(article))
     assert Comment.objects.get(pk=comment.pk).state == State.VISIBLE
 
 
@@ -403,7 +408,7 @@ def test_closed_reports_do_not_count_towards_auto_hide(article, moderator):
 def test_auto_hide_can_be_turned_off(article):
     comment = make_comment(article)
     for _ in range(5):
-        make_report(comment)
+        make_report(comment, make_trusted_reader(article))
     assert Comment.objects.get(pk=comment.pk).state == State.VISIBLE
 
 
@@ -675,7 +680,9 @@ RETIRING_WRITES = {
         comment=w["root"], editor=w["author"], title="", body="changed"
     ),
     "delete": lambda w: services.comment_delete(comment=w["root"], user=w["author"]),
-    "auto-hide on reports": lambda w: [make_report(w["root"]) for _ in range(3)],
+    "auto-hide on reports": lambda w: [
+        make_report(w["root"], make_trusted_reader(w["article"])) for _ in range(3)
+    ],
     "lock": lambda w: moderation.article_lock(article=w["article"], moderator=w["mod"]),
     "unlock": lambda w: moderation.article_unlock(article=w["locked"], moderator=w["mod"]),
     "ban hiding comments": lambda w: moderation.user_ban(
