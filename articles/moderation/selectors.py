@@ -23,6 +23,7 @@ from articles.models import (
     UserSanction,
 )
 from articles.posting.antiabuse import active_sanction
+from articles.threads.selectors import nearest_ancestors
 
 
 def reporter_in_good_standing(reporter: str = "reporter") -> Q:
@@ -97,8 +98,9 @@ REVIEW_REPLIES_SHOWN = 200
 
 
 def comment_review(comment: Comment) -> dict:
-    """Everything a moderator weighs on a comment's admin page: the comments above it, its
-    first replies (each with its depth below it), earlier versions, reports and audit log.
+    """Everything a moderator weighs on a comment's admin page: the nearest comments above it
+    (and the id of the one above those, if any), its first replies (each with its depth below
+    it), earlier versions, reports and audit log.
     """
     around = Comment.objects.select_related("author").filter(tree_id=comment.tree_id)
     replies = list(
@@ -108,10 +110,11 @@ def comment_review(comment: Comment) -> dict:
     )
     for reply in replies:
         reply.depth_below = reply.level - comment.level
+    ancestors = nearest_ancestors(comment).comments
     return {
-        "ancestors": list(
-            around.filter(lft__lt=comment.lft, rght__gt=comment.rght).order_by("lft")
-        ),
+        # The nearest few: all of them at depth 20,000 made a 2 MB page that took 12 s.
+        "ancestors": ancestors,
+        "above_ancestors": ancestors[0].parent_id if ancestors else None,
         "replies": replies,
         "reply_total": comment.reply_count,
         "revisions": list(comment.revisions.all()),
