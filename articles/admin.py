@@ -24,6 +24,7 @@ from articles.models import (
 from articles.moderation import selectors
 from articles.moderation import services as moderation
 from articles.permissions import can_moderate
+from articles.posting import services as posting
 
 BOTH_PLACES = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
@@ -347,4 +348,4 @@ class WordListAdmin(admin.ModelAdmin):
         return len(word_list.entries)
 
     def save_model(self, request, obj, form, change):
-        moderation.word_list_update(word_list=obj, words=obj.words, moderator=request.user)
+        posting.word_list_update(word_list=obj, words=obj.words, moderator=request.user)

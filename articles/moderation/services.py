@@ -6,7 +6,6 @@ deleted, and only ``state`` changes: lft/rght are never touched, so every thread
 tree whatever is hidden, and every decision can be undone.
 """
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,9 +21,7 @@ from articles.models import (
     CommentReport,
     UnreliableReporter,
     UserSanction,
-    WordList,
 )
-from articles.models.moderation import entries_of
 from articles.moderation.selectors import reporter_in_good_standing
 from articles.permissions import can_moderate, can_report_comment
 from articles.posting import antiabuse
@@ -409,28 +406,3 @@ def user_sanction_lift(
             details={"sanction": current.pk, "restored_comments": len(restored)},
         )
     return len(restored)
-
-
-def word_list_update(*, word_list: WordList, words: str, moderator) -> WordList:
-    """Replace a word list's words (one per line), logged with what was added and removed.
-
-    Its new version makes every process read the new list at its next post.
-    """
-    entries = entries_of(words)
-    with transaction.atomic():
-        current = WordList.objects.select_for_update().get(pk=word_list.pk)
-        before = set(current.entries)
-        current.words = "\n".join(entries)
-        current.version = uuid.uuid4()
-        current.updated_at, current.updated_by = timezone.now(), moderator
-        current.save()
-        _record(
-            actor=moderator,
-            action=Action.WORD_LIST,
-            details={
-                "list": current.kind,
-                "added": sorted(set(entries) - before),
-                "removed": sorted(before - set(entries)),
-            },
-        )
-    return current

@@ -1,10 +1,11 @@
 """Writes by authors: posting a comment or a reply, editing and deleting one's own, and the bulk
-insert that imports and the benchmark use.
+insert that imports and the benchmark use; and the word lists posting is checked against.
 
 Each function is keyword-only, runs in one transaction, and raises ``ValidationError`` with a
 message a person can act on.
 """
 
+import uuid
 from typing import NamedTuple
 
 from django.conf import settings
@@ -12,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import Article, AuditLogEntry, Comment, CommentRevision
+from articles.models import Article, AuditLogEntry, Comment, CommentRevision, WordList
+from articles.models.moderation import entries_of
 from articles.permissions import (
     AUTHOR_CHANGEABLE,
     can_delete_comment,
@@ -280,3 +282,26 @@ def comment_delete(*, comment: Comment, user) -> Comment:
         thread_changed(current.article_id)
     comment.state = Comment.State.DELETED
     return comment
+
+
+def word_list_update(*, word_list: WordList, words: str, moderator) -> WordList:
+    """A moderator replaces a word list's words (one per line); logged with what was added and
+    removed. Its new version makes every process read the list again at its next post."""
+    entries = entries_of(words)
+    with transaction.atomic():
+        current = WordList.objects.select_for_update().get(pk=word_list.pk)
+        before = set(current.entries)
+        current.words = "\n".join(entries)
+        current.version = uuid.uuid4()
+        current.updated_at, current.updated_by = timezone.now(), moderator
+        current.save()
+        AuditLogEntry.objects.create(
+            actor=moderator,
+            action=AuditLogEntry.Action.WORD_LIST,
+            details={
+                "list": current.kind,
+                "added": sorted(set(entries) - before),
+                "removed": sorted(before - set(entries)),
+            },
+        )
+    return current
