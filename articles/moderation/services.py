@@ -24,7 +24,7 @@ from articles.models import (
 )
 from articles.moderation.selectors import reporter_in_good_standing
 from articles.permissions import can_moderate, can_report_comment
-from articles.posting import antiabuse
+from articles.posting import antiabuse, text_policy
 from articles.threads.cache import thread_changed
 from articles.threads.locks import lock_comment_tree
 
@@ -236,7 +236,7 @@ def comment_branch_restore(*, comment: Comment, moderator, reason: str = "") -> 
 def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -> CommentReport:
     """A reader reports a comment, once; enough open reports from readers in good standing
     (``reporter_in_good_standing``) hold it pending for a moderator."""
-    text = text.strip()
+    text = text_policy.remove_controls(text).strip()
     if reason not in CommentReport.Reason.values:
         raise ValidationError({"reason": "Choose why you are reporting this comment."})
     if reason == CommentReport.Reason.OTHER and not text:

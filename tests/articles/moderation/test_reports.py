@@ -147,3 +147,9 @@ def test_the_queue_shows_who_reported_and_their_record(as_moderator, article):
     assert "1 visible comment, 1 report filed" in html
     assert html.count("does not count") == 1
     assert html.count("counts towards holding") == 1
+
+
+def test_report_text_loses_control_characters(article):
+    comment = make_comment(article)
+    stored = make_report(comment, make_user(), reason="other", text="look\x1b[2J here\x07")
+    assert stored.text == "look[2J here"
