@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditlogentry',
             name='action',
-            field=models.CharField(choices=[('approve', 'Approve comment'), ('hide', 'Hide comment'), ('remove', 'Remove comment'), ('restore', 'Restore comment'), ('hide_branch', 'Hide branch'), ('restore_branch', 'Restore branch'), ('delete', 'Author deleted comment'), ('hold', 'Hold comment for review'), ('auto_hide', 'Hide comment after reports'), ('lock', 'Lock thread'), ('unlock', 'Unlock thread'), ('suspend', 'Suspend user'), ('ban', 'Ban user'), ('lift', 'Lift suspension or ban'), ('unreliable', 'Mark reporter unreliable'), ('word_list', 'Change word list')], max_length=20),
+            field=models.CharField(choices=[('approve', 'Approve comment'), ('hide', 'Hide comment'), ('remove', 'Remove comment'), ('restore', 'Restore comment'), ('hide_branch', 'Hide branch'), ('restore_branch', 'Restore branch'), ('delete', 'Author deleted comment'), ('hold', 'Hold comment for review'), ('auto_hide', 'Hide comment after reports'), ('lock', 'Lock thread'), ('unlock', 'Unlock thread'), ('suspend', 'Suspend user'), ('ban', 'Ban user'), ('lift', 'Lift suspension or ban'), ('unreliable', 'Mark reporter unreliable'), ("reliable", "Count reporter's reports again"), ('word_list', 'Change word list')], max_length=20),
         ),
         migrations.CreateModel(
             name='UnreliableReporter',

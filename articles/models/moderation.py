@@ -152,6 +152,7 @@ class AuditLogEntry(models.Model):
         BAN = "ban", "Ban user"
         LIFT = "lift", "Lift suspension or ban"
         UNRELIABLE = "unreliable", "Mark reporter unreliable"
+        RELIABLE = "reliable", "Count reporter's reports again"
         WORD_LIST = "word_list", "Change word list"
 
     # NULL: the site itself acted (a watched word, a new account, enough reports).

@@ -124,13 +124,17 @@ def comment_review(comment: Comment) -> dict:
 
 
 def member_record(member) -> dict:
-    """A user as moderators weigh them: the sanction in force, all their sanctions, how many of
-    their comments are in each state, and their latest comments.
+    """A user as moderators weigh them: the sanction in force, all their sanctions, whether
+    their reports were found unreliable, how many of their comments are in each state, and their
+    latest comments.
     """
     comments = Comment.objects.filter(author=member)
     return {
         "member": member,
         "sanction": active_sanction(member),
+        "unreliable": UnreliableReporter.objects.filter(user=member)
+        .select_related("marked_by")
+        .first(),
         "sanctions": UserSanction.objects.filter(user=member).select_related(
             "created_by", "lifted_by"
         ),

@@ -279,6 +279,14 @@ def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -
     return report
 
 
+def reporter_trust_restore(*, user, moderator, reason: str = "") -> None:
+    """Undo an "unreliable" mark: the reader's reports count towards holding comments again."""
+    with transaction.atomic():
+        if not UnreliableReporter.objects.filter(user=user).delete()[0]:
+            raise ValidationError("This reader's reports already count.")
+        _record(actor=moderator, action=Action.RELIABLE, reason=reason, target_user=user)
+
+
 def article_lock(*, article: Article, moderator, reason: str = "") -> Article:
     """Close an article's thread: no new comments, replies or edits."""
     return _set_comments_open(article, moderator, reason, is_open=False)

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -194,6 +195,20 @@ def user_ban(request, pk):
         messages.success(request, "User banned.")
         return redirect("moderation_user", pk=member.pk)
     return _user_page(request, member, status=400, ban_form=form)
+
+
+@require_POST
+@moderator_required
+def reporter_trust_restore(request, pk):
+    """Count a reader's reports again after they were marked unreliable."""
+    member = get_object_or_404(get_user_model(), pk=pk)
+    return _act(
+        request,
+        moderation.reporter_trust_restore,
+        "Their reports count again.",
+        reverse("moderation_user", args=[member.pk]),
+        user=member,
+    )
 
 
 @require_POST

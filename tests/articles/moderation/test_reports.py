@@ -153,3 +153,18 @@ def test_report_text_loses_control_characters(article):
     comment = make_comment(article)
     stored = make_report(comment, make_user(), reason="other", text="look\x1b[2J here\x07")
     assert stored.text == "look[2J here"
+
+
+def test_a_mark_can_be_undone_from_the_users_page(as_moderator, moderator, article):
+    reader = make_trusted_reader(article)
+    UnreliableReporter.objects.create(user=reader, marked_by=moderator)
+    page = reverse("moderation_user", args=[reader.pk])
+    assert "Count their reports again" in as_moderator.get(page).content.decode()
+    url = reverse("moderation_user_trust_reports", args=[reader.pk])
+    assert as_moderator.post(url, {"reason": "fair after all"}).status_code == 302
+    assert not UnreliableReporter.objects.exists()
+    entry = AuditLogEntry.objects.get(action=AuditLogEntry.Action.RELIABLE)
+    assert (entry.actor, entry.target_user, entry.reason) == (moderator, reader, "fair after all")
+    as_moderator.post(url)  # nothing to undo: said, and nothing logged
+    assert AuditLogEntry.objects.filter(action=AuditLogEntry.Action.RELIABLE).count() == 1
+    assert "Count their reports again" not in as_moderator.get(page).content.decode()
