@@ -34,6 +34,22 @@ def report_wait(request) -> int:
     )
 
 
+def too_many_reports(request, wait: int, *, comment, form):
+    """The report form again with a 429: how long to wait; the reader's text is still there."""
+    minutes = -(-wait // 60)
+    form.is_valid()  # errors can only be added to a form that was checked
+    form.add_error(
+        None,
+        f"You have sent many reports in a short time. Please wait {minutes} minute"
+        f"{'s' if minutes > 1 else ''}: the moderators have your earlier ones.",
+    )
+    response = render(
+        request, "articles/comment_report.html", {"comment": comment, "form": form}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def too_many_posts(request, wait: int):
     """The 429 page: what happened, how long to wait, and the text back so it is not lost."""
     response = render(

@@ -166,18 +166,7 @@ def comment_report(request, pk):
     form = ReportForm(request.POST if request.method == "POST" else None)
     wait = limits.report_wait(request) if request.method == "POST" else 0
     if wait:
-        minutes = -(-wait // 60)
-        form.is_valid()  # errors can only be added to a form that was checked
-        form.add_error(
-            None,
-            f"You have sent many reports in a short time. Please wait {minutes} minute"
-            f"{'s' if minutes > 1 else ''}: the moderators have your earlier ones.",
-        )
-        response = render(
-            request, "articles/comment_report.html", {"comment": comment, "form": form}, status=429
-        )
-        response["Retry-After"] = str(wait)
-        return response
+        return limits.too_many_reports(request, wait, comment=comment, form=form)
     if request.method == "POST" and form.is_valid():
         reported, _ = submit(
             form,
