@@ -23,6 +23,7 @@ from articles.models import (
 )
 from articles.moderation import selectors
 from articles.moderation import services as moderation
+from articles.moderation.audit import REASON_MAX_LENGTH
 from articles.permissions import can_moderate
 from articles.posting import services as posting
 
@@ -34,7 +35,7 @@ class ReasonActionForm(ActionForm):
 
     reason = forms.CharField(
         required=False,
-        max_length=moderation.REASON_MAX_LENGTH,
+        max_length=REASON_MAX_LENGTH,
         label="Reason:",
         widget=forms.TextInput(attrs={"placeholder": "optional", "size": 30}),
     )
@@ -100,6 +101,38 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AuthorFilter(admin.SimpleListFilter):
+    """Comments by one author, whose name is typed in a search box: a list of every user who
+    ever commented would run to thousands of lines."""
+
+    title = "author"
+    parameter_name = "author"
+    template = "admin/articles/author_filter.html"
+
+    def lookups(self, request, model_admin):
+        return ()
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        # The filter's form keeps every other filter of the list as it is.
+        yield {
+            "value": self.value() or "",
+            "kept": [
+                (name, value)
+                for name, value in changelist.get_filters_params().items()
+                if name != self.parameter_name
+            ],
+        }
+
+    def queryset(self, request, queryset):
+        name = (self.value() or "").strip()
+        if not name:
+            return queryset
+        return queryset.filter(Q(author__username__iexact=name) | Q(author_name__iexact=name))
+
+
 @admin.register(Comment)
 class CommentAdmin(ModeratedAdmin):
     target = "comment"
@@ -117,7 +150,7 @@ class CommentAdmin(ModeratedAdmin):
         "state",
         ReportedFilter,
         ("article", admin.RelatedOnlyFieldListFilter),
-        ("author", admin.RelatedOnlyFieldListFilter),
+        AuthorFilter,
     ]
     search_fields = ["title", "body", "author__username", "author_name"]
     list_select_related = ["article", "author"]
@@ -149,10 +182,14 @@ class CommentAdmin(ModeratedAdmin):
             )
         )
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     @admin.display(description="Comment")
     def in_thread(self, comment):
         text = comment.title or comment.body[:80]
-        return f"{'· ' * comment.level}{'↳ ' if comment.level else ''}{text}"
+        # A few dots show a reply's place; past them the Depth column says how deep it is.
+        return f"{'· ' * min(comment.level, 6)}{'↳ ' if comment.level else ''}{text}"
 
     @admin.display(description="Depth", ordering="level")
     def depth(self, comment):

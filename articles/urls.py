@@ -2,16 +2,21 @@ from django.urls import path
 
 from articles.accounts import views as accounts
 from articles.moderation import views as moderation
+from articles.portability import views as portability
 from articles.posting import views as posting
 from articles.site import views as site
 from articles.threads import views as threads
-from articles.views import api
 
 urlpatterns = [
     path("", threads.ArticleListView.as_view(), name="home"),
     path("articles/<slug:slug>/", threads.ArticleDetailView.as_view(), name="article_detail"),
     path("articles/<slug:slug>/comments/", posting.comment_create, name="comment_create"),
-    path("articles/<slug:slug>/comments.json", api.article_comments_json, name="comments_json"),
+    path(
+        "articles/<slug:slug>/comments.json",
+        portability.article_comments_json,
+        name="comments_json",
+    ),
+    path("comments/preview/", posting.comment_preview, name="comment_preview"),
     path("comments/<int:pk>/", threads.CommentDetailView.as_view(), name="comment_detail"),
     path("comments/<int:pk>/reply/", posting.comment_reply, name="comment_reply"),
     path("comments/<int:pk>/edit/", posting.comment_edit, name="comment_edit"),

@@ -23,7 +23,8 @@ if FORUM_MODE not in {"development", "production"}:
 PRODUCTION = FORUM_MODE == "production"
 
 _DEV_SECRET = "django-insecure-development-only-never-use-this-key-in-production-0123456789"  # noqa: S105 - refused in production
-SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET)
+# An empty SECRET_KEY= (as in .env.example before it is filled in) counts as unset.
+SECRET_KEY = env.str("SECRET_KEY", default="") or ("" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured(
         "Production mode needs a real SECRET_KEY (at least 50 random characters)."
@@ -87,7 +88,9 @@ if env.str("DATABASE_URL", default=""):
 else:
     from forum.embedded_db import embedded_database
 
-    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    # bin/serve and bin/test stop the embedded server they started (bin/stop: any time).
+    _pgdata = Path(env.str("EMBEDDED_PGDATA", default=str(BASE_DIR / ".pgdata")))
+    DATABASES = {"default": embedded_database(_pgdata)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Parameters bound by the server, and a statement run five times on a connection prepared (planned
@@ -191,11 +194,14 @@ COMMENT_RATE_PER_IP = env.str("COMMENT_RATE_PER_IP", default="20/m")
 REPORT_RATE = env.str("REPORT_RATE", default="10/h")
 REPORT_RATE_PER_IP = env.str("REPORT_RATE_PER_IP", default="30/h")
 REPORT_MIN_ACCOUNT_AGE = env.int("REPORT_MIN_ACCOUNT_AGE", default=3)
+# Live previews while typing: generous, since each is a keystroke pause, but bounded.
+COMMENT_PREVIEW_RATE = env.str("COMMENT_PREVIEW_RATE", default="60/m")
 for _name, _rate in (
     ("COMMENT_RATE_PER_USER", COMMENT_RATE_PER_USER),
     ("COMMENT_RATE_PER_IP", COMMENT_RATE_PER_IP),
     ("REPORT_RATE", REPORT_RATE),
     ("REPORT_RATE_PER_IP", REPORT_RATE_PER_IP),
+    ("COMMENT_PREVIEW_RATE", COMMENT_PREVIEW_RATE),
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, Comment, WordList
-from articles.moderation import services as moderation
+from articles.moderation import reports
 from articles.permissions import moderators_group
 from articles.posting import services
 from bench.generate import add_discussion
@@ -39,7 +39,7 @@ def make_trusted_reader(article=None):
 
 
 def make_report(comment, reporter=None, reason="spam", text=""):
-    return moderation.comment_report(
+    return reports.comment_report(
         comment=comment, reporter=reporter or make_user(), reason=reason, text=text
     )
 

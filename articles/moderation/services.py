@@ -1,4 +1,4 @@
-"""Moderation writes: comment states, readers' reports, sanctions, thread locks.
+"""Moderation writes: comment states, sanctions, thread locks (readers' reports: reports.py).
 
 Every function is keyword-only, runs in one transaction, writes its audit-log row in that same
 transaction, and raises ``ValidationError`` when the change does not apply. Nothing is ever
@@ -8,7 +8,6 @@ tree whatever is hidden, and every decision can be undone.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,9 +21,8 @@ from articles.models import (
     UnreliableReporter,
     UserSanction,
 )
-from articles.moderation.selectors import reporter_in_good_standing
-from articles.permissions import can_moderate, can_report_comment
-from articles.posting import antiabuse, text_policy
+from articles.moderation.audit import REASON_MAX_LENGTH, record, record_on
+from articles.permissions import can_moderate
 from articles.threads.cache import thread_changed
 from articles.threads.locks import lock_comment_tree
 
@@ -38,15 +36,7 @@ _TRANSITIONS = {
     Action.REMOVE: ({State.VISIBLE, State.PENDING, State.HIDDEN}, State.REMOVED),
     Action.RESTORE: ({State.HIDDEN, State.REMOVED}, State.VISIBLE),
 }
-REASON_MAX_LENGTH = 500
 SUSPENSION_MAX_DAYS = 3650
-
-
-def _record(*, actor, action, reason="", **targets) -> AuditLogEntry:
-    reason = reason.strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_LENGTH} characters."})
-    return AuditLogEntry.objects.create(actor=actor, action=action, reason=reason, **targets)
 
 
 def _locked(comment: Comment) -> Comment:
@@ -78,13 +68,11 @@ def _set_state(comment: Comment, *, moderator, action, reason: str) -> Comment:
             )
         Comment.objects.filter(pk=current.pk).update(state=target)
         _resolve_reports([current.pk], moderator)
-        _record(
+        record_on(
+            current,
             actor=moderator,
             action=action,
             reason=reason,
-            comment=current,
-            article_id=current.article_id,
-            target_user_id=current.author_id,
             details={"from": current.state, "to": target},
         )
         thread_changed(current.article_id)
@@ -113,7 +101,7 @@ def comment_approve(
                 user_id=reporter_id, defaults={"marked_by": moderator, "report_id": report_id}
             )
             if marked:
-                _record(
+                record(
                     actor=moderator,
                     action=Action.UNRELIABLE,
                     reason=reason,
@@ -160,13 +148,11 @@ def comment_branch_hide(*, comment: Comment, moderator, reason: str = "") -> int
             raise ValidationError("Nothing in this branch is shown: there is nothing to hide.")
         hidden = branch.update(state=State.HIDDEN)
         _resolve_reports(before, moderator)
-        _record(
+        record_on(
+            root,
             actor=moderator,
             action=Action.HIDE_BRANCH,
             reason=reason,
-            comment=root,
-            article_id=root.article_id,
-            target_user_id=root.author_id,
             details={"comments": {str(pk): state for pk, state in before.items()}},
         )
         thread_changed(root.article_id)
@@ -221,70 +207,14 @@ def comment_branch_restore(*, comment: Comment, moderator, reason: str = "") -> 
         restored = _restore_states(entry.details["comments"], decision=entry)
         if not restored:
             raise ValidationError("Nothing this branch hid is still hidden.")
-        _record(
+        record_on(
+            comment,
             actor=moderator,
             action=Action.RESTORE_BRANCH,
             reason=reason,
-            comment=comment,
-            article_id=comment.article_id,
-            target_user_id=comment.author_id,
             details={"comments": restored, "undoes": entry.pk},
         )
     return len(restored)
-
-
-def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -> CommentReport:
-    """A reader reports a comment, once; enough open reports from readers in good standing
-    (``reporter_in_good_standing``) hold it pending for a moderator."""
-    text = text_policy.remove_controls(text).strip()
-    if reason not in CommentReport.Reason.values:
-        raise ValidationError({"reason": "Choose why you are reporting this comment."})
-    if reason == CommentReport.Reason.OTHER and not text:
-        raise ValidationError({"text": "Say what is wrong with this comment."})
-    if len(text) > REASON_MAX_LENGTH:
-        raise ValidationError({"text": f"Keep it under {REASON_MAX_LENGTH} characters."})
-    # The rule is permissions.can_report_comment; each part is checked on its own to say why.
-    if comment.author_id == reporter.pk:
-        raise ValidationError("You cannot report your own comment.")
-    with transaction.atomic():
-        current = _locked(comment)
-        if not can_report_comment(current.state, own=False, sanctioned=False):
-            raise ValidationError("This comment is no longer shown.")
-        antiabuse.ensure_may_write(reporter)
-        if CommentReport.objects.filter(comment=current, reporter=reporter).exists():
-            raise ValidationError("You have already reported this comment.")
-        report = CommentReport.objects.create(
-            comment=current, reporter=reporter, reason=reason, text=text
-        )
-        threshold = settings.MODERATION_AUTO_HIDE_REPORTS
-        counted = (
-            current.reports.filter(resolved_at__isnull=True)
-            .filter(reporter_in_good_standing())
-            .count()
-            if threshold
-            else 0
-        )
-        if threshold and counted >= threshold:
-            Comment.objects.filter(pk=current.pk).update(state=State.PENDING)
-            _record(
-                actor=None,
-                action=Action.AUTO_HIDE,
-                reason=f"{counted} open reports from readers in good standing.",
-                comment=current,
-                article_id=current.article_id,
-                target_user_id=current.author_id,
-                details={"from": State.VISIBLE, "to": State.PENDING},
-            )
-            thread_changed(current.article_id)
-    return report
-
-
-def reporter_trust_restore(*, user, moderator, reason: str = "") -> None:
-    """Undo an "unreliable" mark: the reader's reports count towards holding comments again."""
-    with transaction.atomic():
-        if not UnreliableReporter.objects.filter(user=user).delete()[0]:
-            raise ValidationError("This reader's reports already count.")
-        _record(actor=moderator, action=Action.RELIABLE, reason=reason, target_user=user)
 
 
 def article_lock(*, article: Article, moderator, reason: str = "") -> Article:
@@ -306,7 +236,7 @@ def _set_comments_open(article, moderator, reason, *, is_open):
             raise ValidationError(
                 "Comments on this article are already " + ("open." if is_open else "closed.")
             )
-        _record(
+        record(
             actor=moderator,
             action=Action.UNLOCK if is_open else Action.LOCK,
             reason=reason,
@@ -352,7 +282,7 @@ def user_suspend(*, user, moderator, days: int, reason: str) -> UserSanction:
             ends_at=timezone.now() + timedelta(days=days),
             created_by=moderator,
         )
-        _record(
+        record(
             actor=moderator,
             action=Action.SUSPEND,
             reason=reason,
@@ -382,7 +312,7 @@ def user_ban(*, user, moderator, reason: str, hide_comments: bool = False) -> Us
             created_by=moderator,
             hidden_comments=hidden,
         )
-        _record(
+        record(
             actor=moderator,
             action=Action.BAN,
             reason=reason,
@@ -406,7 +336,7 @@ def user_sanction_lift(
         if restore_comments and current.hidden_comments:
             ban = AuditLogEntry.objects.get(action=Action.BAN, details__sanction=current.pk)
             restored = _restore_states(current.hidden_comments, decision=ban)
-        _record(
+        record(
             actor=moderator,
             action=Action.LIFT,
             reason=reason,

@@ -25,6 +25,7 @@ __all__ = [
     "LINK_REL",
     "code_block_lines",
     "has_block_markup",
+    "quote_markdown",
     "render_html_message",
     "render_markdown",
     "render_plain_text",
@@ -81,8 +82,10 @@ _CLEANER = nh3.Cleaner(
     strip_comments=True,
 )
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_md.enable("strikethrough")
+# linkify (linkify-it-py) turns bare addresses ("https://…", "www.…", "a@b.example") into links,
+# as readers expect; what it makes goes through the sanitiser like any other link.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_md.enable(["strikethrough", "linkify"])
 # Headings would let one comment shout over the whole thread, and images would
 # let a comment load third-party content in every reader's browser (tracking,
 # oversized files). With these rules off the source stays visible as text,
@@ -191,3 +194,10 @@ def code_block_lines(text: str) -> list[tuple[int, int]]:
         for token in _md.parse(text)
         if token.type in ("fence", "code_block") and token.map
     ]
+
+
+def quote_markdown(text: str) -> str:
+    """``text`` (Markdown) as a Markdown quote to reply under: every line behind "> ", then a
+    blank line for the reply."""
+    lines = text.strip().splitlines() or [""]
+    return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"

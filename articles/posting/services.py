@@ -15,14 +15,10 @@ from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, CommentRevision, WordList
 from articles.models.moderation import entries_of
-from articles.permissions import (
-    AUTHOR_CHANGEABLE,
-    can_delete_comment,
-    edit_window_start,
-    ensure_comment_author,
-)
+from articles.permissions import can_delete_comment, ensure_comment_author
 from articles.posting import antiabuse, text_policy, wordlists, wordmatch
 from articles.posting.markdown import render_markdown
+from articles.posting.selectors import comment_edit_refusal
 from articles.threads.cache import thread_changed
 from articles.threads.locks import lock_for_posting
 
@@ -58,6 +54,12 @@ def prepare_comment_text(*, title: str, body: str) -> CommentText:
     if text_policy.is_blank(shown):
         raise ValidationError({"body": "This comment would show nothing: write some text."})
     return CommentText(title, body, body_html, wordmatch.fold(f"{title}\n{shown}"))
+
+
+def preview_html(body: str) -> str:
+    """``body`` rendered as posting would store it (under the text policy, sanitised); nothing
+    is checked against the word lists and nothing is stored."""
+    return render_markdown(text_policy.clean_body(body).strip())
 
 
 def comment_post(
@@ -216,17 +218,9 @@ def comment_edit(*, comment: Comment, editor, title: str, body: str) -> Comment:
     antiabuse.ensure_no_blocked_word(text.folded, lists.blocked)
     with transaction.atomic():
         current = _locked(comment)
-        # The rule is permissions.can_edit_comment; each part is checked on its own to say why.
-        if current.state not in AUTHOR_CHANGEABLE:
-            raise ValidationError("This comment can no longer be edited.")
-        if current.created_at <= edit_window_start():
-            raise ValidationError(
-                f"Comments can only be edited in the first "
-                f"{settings.COMMENT_EDIT_WINDOW_MINUTES} minutes after posting."
-            )
-        if not Article.objects.filter(pk=current.article_id, comments_open=True).exists():
-            raise ValidationError("Comments on this article are closed.")
-        antiabuse.ensure_may_write(editor)
+        refusal = comment_edit_refusal(current, editor)
+        if refusal:
+            raise ValidationError(refusal)
         if (text.title, text.body) == (current.title, current.body):
             return current
         _save_edit(current, editor=editor, text=text, watched=lists.watched)

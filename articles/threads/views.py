@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from articles.models import Comment
 from articles.posting.forms import CommentForm
+from articles.site.errors import NotFoundHere
 from articles.threads import cache, selectors
 from articles.threads.render import render_thread
 from articles.threads.selectors import thread_query
@@ -68,9 +69,13 @@ class ArticleDetailView(DetailView):
 
     def _render_discussion(self, sort: str, number: int | None, viewer) -> dict:
         page = selectors.thread_page(self.object, sort=sort, number=number, viewer=viewer)
-        if number not in (None, 1) and not page.comments:
-            raise Http404("No such page of comments.")
         url = self.object.get_absolute_url()
+        if number not in (None, 1) and not page.comments:
+            raise NotFoundHere(
+                f"This discussion has no page {number}.",
+                back_url=url + thread_query(sort, 1),
+                back_label=f"The first page of comments on “{self.object.title}”",
+            )
         html = render_to_string(
             "articles/_discussion.html",
             {

@@ -35,6 +35,7 @@ OPEN_TO_EVERY_USER = {
     "comment_create": "replying to anyone's comment is what a forum is for",
     "comment_report": "reporting someone else's comment to the moderators is what it is for",
     "password_change": "acts on the signed-in user's own account only",
+    "comment_preview": "renders the caller's own text and stores nothing",
 }
 
 # What an ordinary user sends when trying to act on someone else's comment: plausible fields for

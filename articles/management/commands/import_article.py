@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.importers import FORMATS, read_articles
-from articles.importers.records import PROBLEM_KINDS, ImportFormatError, ImportReport
-from articles.importing import ArticleOutcome, archive_import
+from articles.portability import FORMATS, read_articles
+from articles.portability.records import PROBLEM_KINDS, ImportFormatError, ImportReport
+from articles.portability.store import ArticleOutcome, archive_import
 
 # Problems listed per kind on the terminal; --report FILE has all of them.
 LISTED_PER_KIND = 20

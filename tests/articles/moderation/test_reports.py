@@ -99,6 +99,18 @@ def test_one_address_can_only_file_so_many_reports(article):
     assert CommentReport.objects.count() == 3
 
 
+@override_settings(REPORT_RATE="2/h", REPORT_RATE_PER_IP="100/h")
+def test_a_refused_report_shows_the_refusal_under_the_limit_and_429_over_it(signed_in, article):
+    comment = make_comment(article)
+    assert report(signed_in, comment).status_code == 302
+    again = report(signed_in, comment)  # already reported: the one clear state, no form
+    assert again.status_code == 400
+    assert "You have already reported this comment" in again.content.decode()
+    assert 'name="reason"' not in again.content.decode()
+    assert report(signed_in, comment).status_code == 429  # every report sent counts
+    assert CommentReport.objects.count() == 1
+
+
 def test_reading_the_report_form_is_not_counted(signed_in, article, settings):
     settings.REPORT_RATE = "1/h"
     comment = make_comment(article)

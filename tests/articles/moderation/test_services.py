@@ -16,6 +16,7 @@ from articles.models import (
     CommentRevision,
     UserSanction,
 )
+from articles.moderation import reports
 from articles.moderation import services as moderation
 from articles.posting import services
 from tests.factories import (
@@ -344,12 +345,10 @@ def test_author_delete_is_soft_and_logged(article, user, state):
 
 def test_a_reader_reports_a_comment_once(article, user):
     comment = make_comment(article)
-    report = moderation.comment_report(
-        comment=comment, reporter=user, reason="abuse", text="  rude  "
-    )
+    report = reports.comment_report(comment=comment, reporter=user, reason="abuse", text="  rude  ")
     assert (report.reason, report.text, report.resolved_at) == ("abuse", "rude", None)
     with pytest.raises(ValidationError, match="already reported"):
-        moderation.comment_report(comment=comment, reporter=user, reason="spam")
+        reports.comment_report(comment=comment, reporter=user, reason="spam")
     assert CommentReport.objects.count() == 1
 
 
@@ -364,18 +363,18 @@ def test_a_reader_reports_a_comment_once(article, user):
 def test_bad_reports_are_refused(article, user, reason, text, message):
     comment = make_comment(article)
     with pytest.raises(ValidationError, match=message):
-        moderation.comment_report(comment=comment, reporter=user, reason=reason, text=text)
+        reports.comment_report(comment=comment, reporter=user, reason=reason, text=text)
     assert not CommentReport.objects.exists()
 
 
 def test_own_and_hidden_comments_cannot_be_reported(article, user, moderator):
     own = make_comment(article, author=user)
     with pytest.raises(ValidationError, match="your own"):
-        moderation.comment_report(comment=own, reporter=user, reason="spam")
+        reports.comment_report(comment=own, reporter=user, reason="spam")
     hidden = make_comment(article)
     moderation.comment_hide(comment=hidden, moderator=moderator)
     with pytest.raises(ValidationError, match="no longer shown"):
-        moderation.comment_report(comment=hidden, reporter=user, reason="spam")
+        reports.comment_report(comment=hidden, reporter=user, reason="spam")
     assert not CommentReport.objects.exists()
 
 
@@ -552,7 +551,7 @@ def test_a_banned_user_cannot_post_edit_or_report_and_is_told_why(article, moder
     for attempt in (
         lambda: make_comment(article, author=member),
         lambda: services.comment_edit(comment=own, editor=member, title="", body="new"),
-        lambda: moderation.comment_report(comment=other, reporter=member, reason="spam"),
+        lambda: reports.comment_report(comment=other, reporter=member, reason="spam"),
     ):
         with pytest.raises(ValidationError, match="Your account is banned: Spamming links"):
             attempt()

@@ -167,3 +167,13 @@ def test_health_reports_database_down_and_recovers(client):
     assert response.status_code == 503
     assert response.json()["database"] == "down"
     assert client.get(reverse("health")).status_code == 200
+
+
+def test_a_page_past_the_last_links_back_to_the_first_page_of_the_article(client):
+    article = make_article()
+    make_comment(article)
+    response = client.get(article.get_absolute_url() + "?page=99")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "This discussion has no page 99." in html
+    assert f'<a href="{article.get_absolute_url()}">The first page of comments on' in html
