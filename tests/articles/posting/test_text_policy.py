@@ -94,6 +94,16 @@ def test_the_web_form_says_what_is_wrong(signed_in, article):
     assert "Write something before posting." in response.content.decode()
 
 
+def test_both_previews_show_the_text_as_the_policy_stores_it(signed_in, article):
+    body = "a\x1bb \u202eevil"
+    live = signed_in.post(reverse("comment_preview"), {"body": body}).json()["html"]
+    button = signed_in.post(
+        reverse("comment_create", args=[article.slug]), {"body": body, "preview": "1"}
+    ).content.decode()
+    for html in (live, button):
+        assert "<p>ab evil</p>" in html
+
+
 def signup(client, name):
     return client.post(
         reverse("signup"), {"username": name, "password1": PASSWORD, "password2": PASSWORD}
