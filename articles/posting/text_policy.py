@@ -86,6 +86,12 @@ def clean_body(text: str) -> str:
     return "".join(kept)
 
 
+def clean_text(text: str) -> str:
+    """A body without code (plain text, imported HTML) as it may be stored: without controls
+    (newlines and tabs kept) and without bidirectional controls."""
+    return _BIDI_CONTROLS.sub("", remove_controls(text))
+
+
 def is_blank(text: str) -> bool:
     """Whether ``text`` shows nothing: empty once spaces and invisible characters are removed."""
     return not _INVISIBLE.sub("", text)
