@@ -200,12 +200,15 @@ REPORT_RATE_PER_IP = env.str("REPORT_RATE_PER_IP", default="30/h")
 REPORT_MIN_ACCOUNT_AGE = env.int("REPORT_MIN_ACCOUNT_AGE", default=3)
 # Live previews while typing: generous, since each is a keystroke pause, but bounded.
 COMMENT_PREVIEW_RATE = env.str("COMMENT_PREVIEW_RATE", default="60/m")
+# comments.json per client address: integrations poll it; a crawler must not tie up workers.
+COMMENTS_JSON_RATE = env.str("COMMENTS_JSON_RATE", default="60/m")
 for _name, _rate in (
     ("COMMENT_RATE_PER_USER", COMMENT_RATE_PER_USER),
     ("COMMENT_RATE_PER_IP", COMMENT_RATE_PER_IP),
     ("REPORT_RATE", REPORT_RATE),
     ("REPORT_RATE_PER_IP", REPORT_RATE_PER_IP),
     ("COMMENT_PREVIEW_RATE", COMMENT_PREVIEW_RATE),
+    ("COMMENTS_JSON_RATE", COMMENTS_JSON_RATE),
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")
