@@ -179,9 +179,17 @@ COMMENT_DUPLICATE_WINDOW_MINUTES = env.int("COMMENT_DUPLICATE_WINDOW_MINUTES", d
 # django-ratelimit rates: "count/period", period s, m, h or d with an optional multiplier (10/5m).
 COMMENT_RATE_PER_USER = env.str("COMMENT_RATE_PER_USER", default="5/m")
 COMMENT_RATE_PER_IP = env.str("COMMENT_RATE_PER_IP", default="20/m")
+# Votes on comments (README "Votes and ranking"): rate-limited like posting, more generously.
+COMMENT_VOTE_RATE_PER_USER = env.str("COMMENT_VOTE_RATE_PER_USER", default="30/m")
+COMMENT_VOTE_RATE_PER_IP = env.str("COMMENT_VOTE_RATE_PER_IP", default="120/m")
+COMMENT_DOWNVOTES = env.bool("COMMENT_DOWNVOTES", default=True)
+COMMENT_SHOW_SCORES = env.bool("COMMENT_SHOW_SCORES", default=True)
+COMMENT_COLLAPSE_BELOW = env.int("COMMENT_COLLAPSE_BELOW", default=-4)
 for _name, _rate in (
     ("COMMENT_RATE_PER_USER", COMMENT_RATE_PER_USER),
     ("COMMENT_RATE_PER_IP", COMMENT_RATE_PER_IP),
+    ("COMMENT_VOTE_RATE_PER_USER", COMMENT_VOTE_RATE_PER_USER),
+    ("COMMENT_VOTE_RATE_PER_IP", COMMENT_VOTE_RATE_PER_IP),
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")

@@ -10,6 +10,7 @@ from articles.models.content import (
     origin_name,
 )
 from articles.models.moderation import AuditLogEntry, CommentReport, UserSanction
+from articles.models.votes import PinnedComment, Vote
 
 __all__ = [
     "SOURCE_NAMES",
@@ -20,6 +21,8 @@ __all__ = [
     "Comment",
     "CommentReport",
     "CommentRevision",
+    "PinnedComment",
     "UserSanction",
+    "Vote",
     "origin_name",
 ]

@@ -148,6 +148,8 @@ class AuditLogEntry(models.Model):
         SUSPEND = "suspend", "Suspend user"
         BAN = "ban", "Ban user"
         LIFT = "lift", "Lift suspension or ban"
+        PIN = "pin", "Pin comment"
+        UNPIN = "unpin", "Unpin comment"
 
     # NULL: the site itself acted (a watched word, a new account, enough reports).
     actor = models.ForeignKey(

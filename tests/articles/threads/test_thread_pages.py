@@ -143,7 +143,8 @@ def test_sort_links_mark_the_current_order_and_paging_keeps_it(client, article, 
     url = article.get_absolute_url()
     html = client.get(url + "?sort=newest").content.decode()
     assert f'<a href="{url}?sort=newest" aria-current="page">Newest</a>' in html
-    assert f'<a href="{url}">Oldest</a>' in html
+    assert f'<a href="{url}">Best</a>' in html  # the default order needs no parameter
+    assert f'<a href="{url}?sort=oldest">Oldest</a>' in html
     assert f'<a href="{url}?sort=replies">Most replies</a>' in html
     assert f'href="{url}?sort=newest&amp;page=2" rel="next"' in html
 

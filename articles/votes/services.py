@@ -1,0 +1,180 @@
+"""Writes: a reader's vote on a comment, and a moderator's pin.
+
+Each function is keyword-only, runs in one transaction, and raises ``ValidationError`` with a
+message a person can act on.
+"""
+
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists
+
+from articles.models import AuditLogEntry, Comment, PinnedComment, UserSanction, Vote
+from articles.permissions import can_cast_votes, can_moderate, can_vote_comment
+from articles.threads.cache import thread_changed
+from articles.votes.selectors import COUNTED_SQL, WRONG_SQL
+
+UP, DOWN = Vote.Value.UP.value, Vote.Value.DOWN.value
+_COMMENTS = Comment._meta.db_table
+_VOTES = Vote._meta.db_table
+REASON_MAX_LENGTH = 500
+
+
+class VoteResult(NamedTuple):
+    """A comment's totals after a vote, and the voter's vote on it now (0: none)."""
+
+    upvotes: int
+    downvotes: int
+    vote: int
+
+    @property
+    def score(self) -> int:
+        return self.upvotes - self.downvotes
+
+
+def _ensure_may_vote(*, comment_id: int, voter) -> None:
+    # One query for every rule, inside the transaction, so that a thread locked or a comment
+    # hidden a moment ago is seen.
+    row = (
+        Comment.objects.filter(pk=comment_id)
+        .annotate(sanctioned=Exists(UserSanction.objects.in_force_for(voter.pk)))
+        .values_list("state", "author_id", "article__comments_open", "sanctioned")
+        .first()
+    )
+    if row is None:
+        raise ValidationError("This comment does not exist.")
+    state, author_id, thread_open, sanctioned = row
+    own = author_id == voter.pk
+    if can_vote_comment(state, own=own, sanctioned=sanctioned, thread_open=thread_open):
+        return
+    if own:
+        raise ValidationError("You cannot vote on your own comment.")
+    if state != Comment.State.VISIBLE:
+        raise ValidationError("You can only vote on a comment that is shown.")
+    if not thread_open:
+        raise ValidationError("This thread is locked: voting on it is closed.")
+    raise ValidationError("You cannot vote while your account is suspended.")
+
+
+def _store_vote(*, comment_id: int, voter_id: int, value: int) -> tuple[int, int]:
+    # The voter's vote before and after (0: none), with their vote row locked (or just
+    # inserted) so that two clicks of theirs at once are applied one after the other.
+    mine = Vote.objects.filter(comment_id=comment_id, voter_id=voter_id)
+    for _ in range(2):
+        old = mine.select_for_update().values_list("value", flat=True).first()
+        if old is None:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {_VOTES} (comment_id, voter_id, value, created_at)"
+                    " VALUES (%s, %s, %s, now()) ON CONFLICT DO NOTHING RETURNING 1",
+                    [comment_id, voter_id, value],
+                )
+                if cursor.fetchone():
+                    return 0, value
+            continue  # their other click inserted it first: read it again, locked
+        if old == value:
+            mine.delete()
+            return old, 0
+        mine.update(value=value)
+        return old, value
+    raise ValidationError("Your vote could not be stored: please try again.")
+
+
+def _add_to_totals(*, comment_id: int, old: int, new: int) -> tuple[int, int]:
+    # One UPDATE adding the difference: PostgreSQL re-reads the row under its lock, so votes
+    # from any number of readers at once all count (no read-modify-write in Python).
+    up = (new == UP) - (old == UP)
+    down = (new == DOWN) - (old == DOWN)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_COMMENTS} SET upvotes = upvotes + %s, downvotes = downvotes + %s"
+            " WHERE id = %s RETURNING upvotes, downvotes",
+            [up, down, comment_id],
+        )
+        return cursor.fetchone()
+
+
+def vote_cast(*, comment_id: int, voter, value: int) -> VoteResult:
+    """Vote ``value`` (``UP``, or ``DOWN`` where ``COMMENT_DOWNVOTES`` is on) on a comment; the
+    same vote again withdraws it, the other one replaces it.
+
+    Refused on one's own comment, a comment not shown, a locked thread, or while suspended.
+    Cached anonymous pages are not retired: their scores may lag by ``THREAD_CACHE_SECONDS``
+    (README "Votes and ranking").
+    """
+    if value not in (UP, DOWN) or (value == DOWN and not settings.COMMENT_DOWNVOTES):
+        raise ValidationError("Unknown vote.")
+    if not can_cast_votes(voter):
+        raise ValidationError("Sign in to vote.")
+    with transaction.atomic():
+        _ensure_may_vote(comment_id=comment_id, voter=voter)
+        old, new = _store_vote(comment_id=comment_id, voter_id=voter.pk, value=value)
+        upvotes, downvotes = _add_to_totals(comment_id=comment_id, old=old, new=new)
+    return VoteResult(upvotes, downvotes, new)
+
+
+def _record(*, moderator, action, comment: Comment, reason: str) -> None:
+    reason = reason.strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_LENGTH} characters."})
+    AuditLogEntry.objects.create(
+        actor=moderator,
+        action=action,
+        reason=reason,
+        comment=comment,
+        article_id=comment.article_id,
+        target_user_id=comment.author_id,
+    )
+
+
+def comment_pin(*, comment: Comment, moderator, reason: str = "") -> Comment:
+    """Pin a shown top-level comment above its article's threads, in every order; it replaces
+    the article's pinned comment, if any."""
+    if not can_moderate(moderator):
+        raise ValidationError("Only moderators can pin comments.")
+    if comment.parent_id is not None:
+        raise ValidationError("Only a top-level comment can be pinned.")
+    if comment.state != Comment.State.VISIBLE:
+        raise ValidationError("Only a shown comment can be pinned.")
+    with transaction.atomic():
+        PinnedComment.objects.update_or_create(
+            article_id=comment.article_id,
+            defaults={"comment": comment, "pinned_by": moderator},
+        )
+        _record(
+            moderator=moderator, action=AuditLogEntry.Action.PIN, comment=comment, reason=reason
+        )
+        thread_changed(comment.article_id)
+    return comment
+
+
+def comment_unpin(*, comment: Comment, moderator, reason: str = "") -> Comment:
+    """Put a pinned comment back in its place among the threads."""
+    if not can_moderate(moderator):
+        raise ValidationError("Only moderators can unpin comments.")
+    with transaction.atomic():
+        deleted, _ = PinnedComment.objects.filter(comment=comment).delete()
+        if not deleted:
+            raise ValidationError("This comment is not pinned.")
+        _record(
+            moderator=moderator, action=AuditLogEntry.Action.UNPIN, comment=comment, reason=reason
+        )
+        thread_changed(comment.article_id)
+    return comment
+
+
+def vote_totals_repair() -> int:
+    """Set every comment's totals to what its vote rows add up to; return how many changed.
+
+    Votes wait meanwhile (a SHARE lock on the vote table), so no vote can land between the
+    count and the write and be lost from the totals.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {_VOTES} IN SHARE MODE")
+        cursor.execute(
+            f"UPDATE {_COMMENTS} t SET upvotes = w.up, downvotes = w.down"
+            f" FROM ({COUNTED_SQL} WHERE {WRONG_SQL}) w WHERE t.id = w.id"
+        )
+        return cursor.rowcount
