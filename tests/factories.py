@@ -86,3 +86,14 @@ def make_realistic_thread(article, size):
     ids = add_discussion(article, size, seed=size)
     stored = Comment.objects.in_bulk(ids)
     return [stored[pk] for pk in ids]
+
+
+def make_votes(comment, up=0, down=0):
+    """``up`` and ``down`` votes on ``comment`` from new readers, through the vote service."""
+    from articles.votes.services import DOWN, UP, vote_cast
+
+    result = None
+    for value, count in ((UP, up), (DOWN, down)):
+        for _ in range(count):
+            result = vote_cast(comment_id=comment.pk, voter=make_user(password=None), value=value)
+    return result

@@ -75,7 +75,9 @@ class ArticleDetailView(DetailView):
             "articles/_discussion.html",
             {
                 "page": page,
-                "thread_html": render_thread(page.comments, viewer),
+                "thread_html": render_thread(
+                    page.comments, viewer, thread_open=self.object.comments_open
+                ),
                 "sort_links": [
                     {
                         "label": label,
@@ -107,7 +109,9 @@ class CommentDetailView(DetailView):
         thread = selectors.subthread_for_comment(self.object, viewer)
         return super().get_context_data(
             ancestors=selectors.comment_ancestors(self.object, viewer),
-            thread_html=render_thread(thread.comments, viewer),
+            thread_html=render_thread(
+                thread.comments, viewer, thread_open=self.object.article.comments_open
+            ),
             show_text=thread.comments[0].shown,
             in_thread_url=selectors.comment_thread_url(self.object, viewer=viewer),
             viewer=viewer,
