@@ -82,3 +82,36 @@ def test_concurrent_voters_lose_no_vote(settings):
     assert sum(up.values()) + sum(down.values()) > COMMENTS  # the test did vote, a lot
     assert vote_total_problems() == []
     call_command("check_vote_counts")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_readers_clicks_at_once_are_applied_one_after_the_other(settings):
+    settings.COMMENT_VOTE_RATE_PER_USER = "1000/m"
+    settings.COMMENT_VOTE_RATE_PER_IP = "10000/m"
+    comment = make_comment(make_article())
+    reader = make_user(password=None)
+    clicks = 9
+    start = threading.Barrier(clicks)
+    statuses = []
+
+    def click():
+        client = Client()
+        client.force_login(reader)
+        try:
+            start.wait()
+            url = reverse("comment_vote", args=[comment.pk])
+            response = client.post(url, {"vote": "up"}, HTTP_ACCEPT="application/json")
+            statuses.append((response.status_code, response.content.decode()[:80]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(clicks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [status for status, _ in statuses] == [200] * clicks, statuses
+    comment.refresh_from_db()
+    # Up, withdrawn, up, ...: an odd number of clicks leaves the vote up.
+    assert Vote.objects.filter(comment=comment).count() == comment.upvotes == 1
+    assert vote_total_problems() == []
