@@ -81,6 +81,8 @@ def _comment_document(comment: Comment, identity: tuple[str, str], *, public: bo
         "body": comment.body if shown else "",
         "format": comment.body_format,
         "html": comment.body_html if shown else "",
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
         "replies": [],
     }
 
@@ -162,6 +164,8 @@ def _disqus_post(w: _Writer, comment: Comment, thread_id: str, ids: dict[int, st
         if comment.title:
             w.leaf(f"{_F}title", comment.title)
         w.leaf(f"{_F}state", state)
+        w.leaf(f"{_D}likes", str(comment.upvotes))
+        w.leaf(f"{_D}dislikes", str(comment.downvotes))
 
 
 def _disqus_thread_id(article: Article) -> str:
@@ -253,6 +257,7 @@ def _wxr_comment(w: _Writer, comment: Comment, ids: dict[int, str]) -> None:
         w.leaf(f"{_WP}comment_date", created)
         w.leaf(f"{_WP}comment_date_gmt", created)
         w.leaf(f"{_WP}comment_content", comment.body_html)
+        w.leaf(f"{_WP}comment_karma", str(comment.upvotes - comment.downvotes))
         w.leaf(f"{_WP}comment_approved", _WXR_STATES[comment.state])
         w.leaf(f"{_WP}comment_type", "comment")
         w.leaf(f"{_WP}comment_parent", ids[comment.parent_id] if comment.parent_id else "0")

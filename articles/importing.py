@@ -29,7 +29,7 @@ from django.utils.text import slugify
 
 from articles.importers.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
 from articles.importers.tree import ResolvedComment, comment_key, resolve_thread
-from articles.models import Article, Comment
+from articles.models import Article, Comment, ImportedScore
 from articles.posting import services
 from articles.posting.markdown import (
     ALLOWED_ATTRIBUTES,
@@ -325,6 +325,8 @@ def _comment_row(comment: SourceComment, report: ImportReport) -> dict:
         "body_html": body_html,
         "body_format": comment.body_format,
         "state": comment.state,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
     }
 
 
@@ -371,6 +373,12 @@ def _insert_comments(article, resolved: list[ResolvedComment], rows, new: list[i
         node = _new_comment(article, item, rows[position])
         Comment.objects.insert_reply(node, parent)
         pks[position] = node.pk
+    # The votes they came with: in their totals, with no vote rows here (the checker adds them).
+    ImportedScore.objects.bulk_create(
+        ImportedScore(comment_id=pk, upvotes=rows[p]["upvotes"], downvotes=rows[p]["downvotes"])
+        for p, pk in pks.items()
+        if rows[p]["upvotes"] or rows[p]["downvotes"]
+    )
 
 
 def _new_comment(article, item: ResolvedComment, row: dict) -> Comment:

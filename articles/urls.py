@@ -18,7 +18,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", posting.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", posting.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", posting.comment_report, name="comment_report"),
-    path("comments/<int:pk>/vote/", votes.comment_vote, name="comment_vote"),
+    path("comments/vote/", votes.comment_vote, name="comment_vote"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("health/", site.health, name="health"),
 ]

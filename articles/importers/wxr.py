@@ -183,6 +183,10 @@ def _comment(element, report: ImportReport) -> SourceComment | None:
             if comment.created_at
             else f"times {gmt!r}/{local!r} unreadable: the parent's or the article's is used",
         )
+    karma = _one(fields, "wp:comment_karma").strip()
+    # One number, up minus down: kept as the votes it stands for.
+    if karma.lstrip("-").isdigit() and len(karma) < 10:
+        comment.upvotes, comment.downvotes = max(int(karma), 0), max(-int(karma), 0)
     approved = _one(fields, "wp:comment_approved").strip()
     if "forum_state" in meta:
         comment.state = parse_state(meta["forum_state"], comment, report)

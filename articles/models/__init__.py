@@ -10,7 +10,7 @@ from articles.models.content import (
     origin_name,
 )
 from articles.models.moderation import AuditLogEntry, CommentReport, UserSanction
-from articles.models.votes import PinnedComment, Vote
+from articles.models.votes import ImportedScore, PinnedComment, Vote
 
 __all__ = [
     "SOURCE_NAMES",
@@ -21,6 +21,7 @@ __all__ = [
     "Comment",
     "CommentReport",
     "CommentRevision",
+    "ImportedScore",
     "PinnedComment",
     "UserSanction",
     "Vote",

@@ -59,3 +59,21 @@ class PinnedComment(models.Model):
 
     def __str__(self):
         return f"Comment {self.comment_id} pinned on article {self.article_id}"
+
+
+class ImportedScore(models.Model):
+    """The votes an imported comment had where it came from (Disqus likes, WordPress karma, a
+    forum archive's totals): part of its totals, with no vote rows here, so the totals checker
+    counts them in."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.PROTECT, primary_key=True, related_name="imported_score"
+    )
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"Imported score of comment {self.comment_id}"

@@ -197,13 +197,13 @@ class _ReaderTools:
             parts["vote_up"],
             parts["vote_down"] if settings.COMMENT_DOWNVOTES else None,
         )
-        self.vote_url = _pk_url("comment_vote")
         self.awaiting_review = parts["awaiting_review"]()
         self.moderated = parts["moderated"]()
         self.state_label = parts["state_label"]
         self.edit_link, self.delete_link = parts["edit_link"], parts["delete_link"]
         self.report_link, self.mod_tools_part = parts["report_link"], parts["mod_tools"]
         self.mod_author, self.mod_branch = parts["mod_author"], parts["mod_branch"]()
+        self.mod_pin = parts["mod_pin"]
         self.edit_url, self.delete_url = _pk_url("comment_edit"), _pk_url("comment_delete")
         self.report_url = _pk_url("comment_report")
         self.admin_url = _pk_url("admin:articles_comment_change")
@@ -244,11 +244,10 @@ class _ReaderTools:
             c.state, own=c.own, sanctioned=self.sanctioned, thread_open=self.thread_open
         ):
             return ""
-        url = self.vote_url(c.pk)
-        up = self.vote_up(url=url, pressed="true" if c.vote > 0 else "false")
+        up = self.vote_up(pk=c.pk, pressed="true" if c.vote > 0 else "false")
         down = ""
         if self.vote_down is not None:
-            down = self.vote_down(url=url, pressed="true" if c.vote < 0 else "false")
+            down = self.vote_down(pk=c.pk, pressed="true" if c.vote < 0 else "false")
         return self.vote_buttons(up=up, down=down)
 
     def mod_tools(self, c) -> str:
@@ -261,4 +260,13 @@ class _ReaderTools:
             state=c.state,  # one of Comment.State's values
             author=self.mod_author(author_id=c.author_id) if c.author_id else "",
             branch=self.mod_branch if c.has_replies else "",
+            pin=self._pin(c),
         )
+
+    def _pin(self, c) -> str:
+        # Which of Pin or Unpin the moderator's form offers: only top-level shown comments pin.
+        if c.pinned:
+            return self.mod_pin(pin="unpin")
+        if c.parent_id is None and c.state == VISIBLE:
+            return self.mod_pin(pin="pin")
+        return ""

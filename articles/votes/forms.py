@@ -1,20 +1,31 @@
-"""The vote form: which way (the buttons' value), and the order the reader was reading in."""
+"""The vote form (the pressed button: "up" or "down", its value the comment's id; the order
+the reader was reading in), and a moderator's pin form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from articles.models import Vote
 
-DIRECTIONS = {"up": Vote.Value.UP.value, "down": Vote.Value.DOWN.value}
-
 
 class VoteForm(forms.Form):
-    vote = forms.ChoiceField(choices=[(name, name) for name in DIRECTIONS])
+    up = forms.IntegerField(required=False, min_value=1)
+    down = forms.IntegerField(required=False, min_value=1)
     sort = forms.CharField(required=False, max_length=20)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("up") is None) == (data.get("down") is None):
+            raise ValidationError("Unknown vote.")
+        return data
+
+    @property
+    def comment_id(self) -> int:
+        return self.cleaned_data["up"] or self.cleaned_data["down"]
 
     @property
     def value(self) -> int:
         """The vote as stored: +1 or -1."""
-        return DIRECTIONS[self.cleaned_data["vote"]]
+        return Vote.Value.UP if self.cleaned_data["up"] else Vote.Value.DOWN
 
 
 class PinForm(forms.Form):

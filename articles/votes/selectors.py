@@ -4,22 +4,30 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from articles.models import Comment, Vote
+from articles.models import Comment, ImportedScore, Vote
 
 _COMMENTS = Comment._meta.db_table
 _VOTES = Vote._meta.db_table
+_IMPORTED = ImportedScore._meta.db_table
 UP, DOWN = Vote.Value.UP.value, Vote.Value.DOWN.value
 
-# Each comment's totals as its vote rows count them (comments nobody voted on count 0, 0).
+# Each comment's totals as its vote rows count them, plus the votes it was imported with
+# (comments nobody voted on count 0, 0).
 COUNTED_SQL = f"""
-    SELECT c.id, c.upvotes, c.downvotes, coalesce(v.up, 0) AS up, coalesce(v.down, 0) AS down
+    SELECT c.id, c.upvotes, c.downvotes,
+        coalesce(v.up, 0) + coalesce(i.upvotes, 0) AS up,
+        coalesce(v.down, 0) + coalesce(i.downvotes, 0) AS down
     FROM {_COMMENTS} c LEFT JOIN (
         SELECT comment_id, count(*) FILTER (WHERE value = {UP}) AS up,
             count(*) FILTER (WHERE value = {DOWN}) AS down
         FROM {_VOTES} GROUP BY comment_id
     ) v ON v.comment_id = c.id
+    LEFT JOIN {_IMPORTED} i ON i.comment_id = c.id
 """
-WRONG_SQL = "c.upvotes <> coalesce(v.up, 0) OR c.downvotes <> coalesce(v.down, 0)"
+WRONG_SQL = (
+    "c.upvotes <> coalesce(v.up, 0) + coalesce(i.upvotes, 0)"
+    " OR c.downvotes <> coalesce(v.down, 0) + coalesce(i.downvotes, 0)"
+)
 
 
 class WrongTotals(NamedTuple):

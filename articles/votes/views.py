@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from articles.formflow import submit
@@ -36,22 +37,24 @@ def _refused(request, pk, sort: str, message: str, status: int):
 
 @login_required
 @require_POST
-def comment_vote(request, pk):
+def comment_vote(request):
     """Vote a comment up or down, or withdraw one's vote (the same button again). From
     forum.js (``Accept: application/json``): the new totals as JSON; otherwise back to the
     comment in the thread. Over the voting rate limit: 429 and nothing stored."""
-    form = VoteForm(request.POST)
-    sort = thread_sort(request.POST.get("sort"))
     if not can_cast_votes(request.user):
         raise PermissionDenied("You cannot vote.")
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"error": "Unknown vote."}, status=400)
+        return HttpResponseBadRequest("Unknown vote.")
+    pk, sort = form.comment_id, thread_sort(form.cleaned_data["sort"])
     wait = limits.voting_wait(request)
     if wait:
         message = f"Too many votes at once: please wait {wait} seconds."
         response = _refused(request, pk, sort, message, status=429)
         response["Retry-After"] = str(wait)
         return response
-    if not form.is_valid():
-        return _refused(request, pk, sort, "Unknown vote.", status=400)
     try:
         result = services.vote_cast(comment_id=pk, voter=request.user, value=form.value)
     except ValidationError as error:
@@ -81,4 +84,10 @@ def comment_pin(request, pk):
             messages.success(request, "Comment unpinned." if unpin else "Comment pinned.")
     if form.errors:
         messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    # Back to the page the moderator acted from, if it is ours; else to the comment.
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
     return redirect(comment_thread_url(comment, viewer=Viewer(request.user.pk, True)))

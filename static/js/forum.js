@@ -33,9 +33,9 @@ document.addEventListener("click", (event) => {
     form.querySelector("input[name=next]").value =
       `${location.pathname}${location.search}#comment-${comment}`;
     form.querySelectorAll("button[data-action]").forEach((button) => {
-      const allowed = button.dataset.states
-        ? button.dataset.states.split(" ").includes(state)
-        : "branch" in link.dataset;
+      let allowed = "branch" in link.dataset;
+      if (button.dataset.states) allowed = button.dataset.states.split(" ").includes(state);
+      if (button.dataset.pin) allowed = button.dataset.pin === link.dataset.pin;
       if (allowed) {
         button.formAction = url(button.dataset.action);
       } else {
@@ -81,9 +81,10 @@ document.addEventListener("click", async (event) => {
   }
 });
 
-// Votes in place: every vote button submits the one #vote-form, to its comment's URL. Sent with
-// fetch, the answer (JSON) updates the score and the pressed button; without JavaScript (or if
-// the fetch fails) the form is posted and the page comes back at the comment.
+// Votes in place: every vote button submits the one #vote-form with its comment's id as the
+// value of "up" or "down". Sent with fetch, the answer (JSON) updates the score and the pressed
+// button; without JavaScript (or if the fetch fails) the form is posted and the page comes back
+// at the comment.
 document.addEventListener("submit", async (event) => {
   const form = event.target;
   const button = event.submitter;
@@ -91,7 +92,7 @@ document.addEventListener("submit", async (event) => {
   event.preventDefault();
   const data = new FormData(form, button);
   try {
-    const response = await fetch(button.formAction, {
+    const response = await fetch(form.action, {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -114,7 +115,7 @@ document.addEventListener("submit", async (event) => {
       score.textContent = answer.score === 1 ? "1 point" : `${answer.score} points`;
     }
     votes.querySelectorAll("button").forEach((other) => {
-      const value = other.value === "up" ? 1 : -1;
+      const value = other.name === "up" ? 1 : -1;
       other.setAttribute("aria-pressed", String(answer.vote === value));
     });
   } catch (error) {
@@ -122,7 +123,6 @@ document.addEventListener("submit", async (event) => {
     const vote = document.createElement("input");
     Object.assign(vote, { type: "hidden", name: button.name, value: button.value });
     form.append(vote);
-    form.action = button.formAction;
     form.submit();
   }
 });

@@ -25,7 +25,7 @@ def test_vote_withdraw_and_switch_in_place(page):
     page.goto(article.get_absolute_url())
     box = page.locator(f"#comment-{comment.pk}")
     score = box.locator(":scope > details > summary .score")
-    up, down = box.locator(".vote-up"), box.locator(".vote-down")
+    up, down = box.locator(".vote [name=up]"), box.locator(".vote [name=down]")
     expect(score).to_have_text("0 points")
 
     up.click()
@@ -44,7 +44,7 @@ def test_vote_withdraw_and_switch_in_place(page):
     up.click()
     expect(score).to_have_text("1 point")
     page.reload()  # stored, and marked as the reader's own
-    expect(box.locator(".vote-up")).to_have_attribute("aria-pressed", "true")
+    expect(box.locator(".vote [name=up]")).to_have_attribute("aria-pressed", "true")
 
 
 def test_vote_without_javascript_returns_to_the_comment(browser, live_server):
@@ -55,12 +55,12 @@ def test_vote_without_javascript_returns_to_the_comment(browser, live_server):
     page = context.new_page()
     sign_in(page, reader)
     page.goto(article.get_absolute_url())
-    page.locator(f"#comment-{comment.pk} .vote-up").click()
+    page.locator(f"#comment-{comment.pk} .vote [name=up]").click()
     page.wait_for_url(f"**#comment-{comment.pk}")
     box = page.locator(f"#comment-{comment.pk}")
     assert box.locator(":scope > details > summary .score").inner_text() == "1 point"
-    assert box.locator(".vote-up").get_attribute("aria-pressed") == "true"
-    page.locator(f"#comment-{comment.pk} .vote-up").click()  # withdraw
+    assert box.locator(".vote [name=up]").get_attribute("aria-pressed") == "true"
+    page.locator(f"#comment-{comment.pk} .vote [name=up]").click()  # withdraw
     page.wait_for_url(f"**#comment-{comment.pk}")
     assert box.locator(":scope > details > summary .score").inner_text() == "0 points"
     assert not Vote.objects.exists()

@@ -43,8 +43,9 @@ def test_concurrent_voters_lose_no_vote(settings):
             for _ in range(CLICKS):
                 # Up, down, the same again (withdraw), the other (switch): all mixed.
                 comment, way = rng.choice(comments), rng.choice(["up", "up", "down"])
-                url = reverse("comment_vote", args=[comment])
-                response = client.post(url, {"vote": way}, HTTP_ACCEPT="application/json")
+                response = client.post(
+                    reverse("comment_vote"), {way: comment}, HTTP_ACCEPT="application/json"
+                )
                 if response.status_code != 200:
                     failures.append((number, response.status_code))
                     continue
@@ -99,8 +100,8 @@ def test_one_readers_clicks_at_once_are_applied_one_after_the_other(settings):
         client.force_login(reader)
         try:
             start.wait()
-            url = reverse("comment_vote", args=[comment.pk])
-            response = client.post(url, {"vote": "up"}, HTTP_ACCEPT="application/json")
+            url = reverse("comment_vote")
+            response = client.post(url, {"up": comment.pk}, HTTP_ACCEPT="application/json")
             statuses.append((response.status_code, response.content.decode()[:80]))
         finally:
             connection.close()
