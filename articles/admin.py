@@ -23,6 +23,7 @@ from articles.models import (
 from articles.moderation import selectors
 from articles.moderation import services as moderation
 from articles.permissions import can_moderate
+from articles.votes import services as votes
 
 BOTH_PLACES = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
@@ -101,7 +102,7 @@ class ReportedFilter(admin.SimpleListFilter):
 @admin.register(Comment)
 class CommentAdmin(ModeratedAdmin):
     target = "comment"
-    actions = ["approve", "hide", "remove", "restore", "hide_branch"]
+    actions = ["approve", "hide", "remove", "restore", "hide_branch", "pin", "unpin"]
     list_display = [
         "in_thread",
         "depth",
@@ -134,6 +135,8 @@ class CommentAdmin(ModeratedAdmin):
         "created_at",
         "edited_at",
         "level",
+        "upvotes",
+        "downvotes",
     ]
     readonly_fields = fields
 
@@ -195,6 +198,18 @@ class CommentAdmin(ModeratedAdmin):
     )
     def hide_branch(self, request, queryset):
         self._apply(request, queryset, moderation.comment_branch_hide, "Branches hidden")
+
+    @admin.action(
+        description="Pin above the article's threads",
+        permissions=["moderate"],
+        location=BOTH_PLACES,
+    )
+    def pin(self, request, queryset):
+        self._apply(request, queryset, votes.comment_pin, "Pinned")
+
+    @admin.action(description="Unpin", permissions=["moderate"], location=BOTH_PLACES)
+    def unpin(self, request, queryset):
+        self._apply(request, queryset, votes.comment_unpin, "Unpinned")
 
 
 @admin.register(Article)

@@ -281,19 +281,25 @@ def _threads_in_order(
     if "thread_shown" in columns:
         shown_at = columns["thread_shown"]
         order = [tree_id for tree_id in order if roots[tree_id][1][shown_at]]
-    if sort in SCORED_SORTS:
-        score = score_keys()[sort]
-        key = lambda root, row: score(root)  # noqa: E731
-    elif sort == "replies":
-        visible_at = columns["thread_visible"]
-        key = lambda root, row: -row[visible_at]  # noqa: E731
-    else:
-        key = lambda root, row: -root.tree_id if sort == "newest" else 0  # noqa: E731
+    key = _root_key(sort, columns)
     order.sort(key=lambda tree_id: (not roots[tree_id][0].pinned, key(*roots[tree_id]), tree_id))
     ordered = [comment for tree_id in order for comment in by_tree[tree_id]]
     if sort in SCORED_SORTS:
         ordered = siblings_in_order(ordered, score_keys()[sort])
     return ordered
+
+
+def _root_key(sort: str, columns: dict[str, int]):
+    # A thread's key in ``sort`` order (smaller first) from its top-level comment and row, as
+    # _ROOT_ORDER_SQL has it.
+    if sort in SCORED_SORTS:
+        score = score_keys()[sort]
+        return lambda root, row: score(root)
+    if sort == "replies":
+        visible_at = columns["thread_visible"]
+        return lambda root, row: -row[visible_at]
+    sign = -1 if sort == "newest" else 0
+    return lambda root, row: sign * root.tree_id
 
 
 def thread_page_number(

@@ -158,3 +158,14 @@ def test_casting_a_vote_costs_the_same_at_any_size(signed_in, django_assert_max_
         with django_assert_max_num_queries(6):
             response = vote(signed_in, comments[size // 2], **JSON)
         assert response.status_code == 200
+
+
+def test_moderators_pin_from_the_admin_too(as_moderator, article):
+    from django.contrib.admin import helpers
+
+    comment = make_comment(article)
+    as_moderator.post(
+        reverse("admin:articles_comment_changelist"),
+        {"action": "pin", "reason": "", helpers.ACTION_CHECKBOX_NAME: [comment.pk]},
+    )
+    assert PinnedComment.objects.get(article=article).comment == comment
