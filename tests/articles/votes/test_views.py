@@ -4,6 +4,7 @@ the article page's cost with scores and the reader's own votes shown."""
 import re
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from articles.models import Comment, PinnedComment, Vote
@@ -161,11 +162,9 @@ def test_casting_a_vote_costs_the_same_at_any_size(signed_in, django_assert_max_
 
 
 def test_moderators_pin_from_the_admin_too(as_moderator, article):
-    from django.contrib.admin import helpers
-
     comment = make_comment(article)
     as_moderator.post(
         reverse("admin:articles_comment_changelist"),
-        {"action": "pin", "reason": "", helpers.ACTION_CHECKBOX_NAME: [comment.pk]},
+        {"action": "pin", "reason": "", ACTION_CHECKBOX_NAME: [comment.pk]},
     )
     assert PinnedComment.objects.get(article=article).comment == comment
