@@ -178,8 +178,8 @@ def posting(articles: dict[int, Article], *, posts: int, warmup: int, rng) -> di
 def _vote(client: Client, comment_id: int) -> None:
     # As forum.js sends it: the form, asking for the new totals as JSON.
     response = client.post(
-        reverse("comment_vote", args=[comment_id]),
-        "vote=up",
+        reverse("comment_vote"),
+        f"up={comment_id}",
         content_type="application/x-www-form-urlencoded",
         HTTP_ACCEPT="application/json",
     )
