@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError
 
 from articles.models import Vote
 
+# Comment ids are PostgreSQL integers.
+_MAX_ID = 2**31 - 1
+
 
 class VoteForm(forms.Form):
-    up = forms.IntegerField(required=False, min_value=1)
-    down = forms.IntegerField(required=False, min_value=1)
+    up = forms.IntegerField(required=False, min_value=1, max_value=_MAX_ID)
+    down = forms.IntegerField(required=False, min_value=1, max_value=_MAX_ID)
     sort = forms.CharField(required=False, max_length=20)
 
     def clean(self):
