@@ -9,9 +9,9 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists
+from django.utils import timezone
 
-from articles.models import AuditLogEntry, Comment, PinnedComment, UserSanction, Vote
+from articles.models import Article, AuditLogEntry, Comment, PinnedComment, UserSanction, Vote
 from articles.permissions import can_cast_votes, can_moderate, can_vote_comment
 from articles.threads.cache import thread_changed
 from articles.votes.selectors import COUNTED_SQL, WRONG_SQL
@@ -19,6 +19,8 @@ from articles.votes.selectors import COUNTED_SQL, WRONG_SQL
 UP, DOWN = Vote.Value.UP.value, Vote.Value.DOWN.value
 _COMMENTS = Comment._meta.db_table
 _VOTES = Vote._meta.db_table
+_ARTICLES = Article._meta.db_table
+_SANCTIONS = UserSanction._meta.db_table
 REASON_MAX_LENGTH = 500
 
 
@@ -34,15 +36,24 @@ class VoteResult(NamedTuple):
         return self.upvotes - self.downvotes
 
 
+# Every rule's input in one statement, read inside the vote's transaction so that a thread
+# locked or a comment hidden a moment ago is seen. Raw SQL: through the ORM the same query cost
+# twice the vote itself, on the hot path. "In force" is UserSanctionQuerySet.active().
+_CHECKS_SQL = f"""
+SELECT c.state, c.author_id, a.comments_open, EXISTS (
+    SELECT 1 FROM {_SANCTIONS} s WHERE s.user_id = %(voter)s AND s.lifted_at IS NULL
+      AND s.starts_at <= %(now)s AND (s.ends_at IS NULL OR s.ends_at > %(now)s)
+)
+FROM {_COMMENTS} c JOIN {_ARTICLES} a ON a.id = c.article_id WHERE c.id = %(comment)s
+"""
+
+
 def _ensure_may_vote(*, comment_id: int, voter) -> None:
-    # One query for every rule, inside the transaction, so that a thread locked or a comment
-    # hidden a moment ago is seen.
-    row = (
-        Comment.objects.filter(pk=comment_id)
-        .annotate(sanctioned=Exists(UserSanction.objects.in_force_for(voter.pk)))
-        .values_list("state", "author_id", "article__comments_open", "sanctioned")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CHECKS_SQL, {"comment": comment_id, "voter": voter.pk, "now": timezone.now()}
+        )
+        row = cursor.fetchone()
     if row is None:
         raise ValidationError("This comment does not exist.")
     state, author_id, thread_open, sanctioned = row

@@ -1,10 +1,13 @@
 """Casting, switching and withdrawing votes; who may vote; pins; the totals checker."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from articles.models import AuditLogEntry, Comment, PinnedComment, Vote
+from articles.models import AuditLogEntry, Comment, PinnedComment, UserSanction, Vote
 from articles.moderation import services as moderation
 from articles.votes import selectors, services
 from articles.votes.services import DOWN, UP
@@ -76,6 +79,18 @@ def test_no_vote_while_suspended(article, user, moderator):
     moderation.user_suspend(user=user, moderator=moderator, days=3, reason="spam")
     with pytest.raises(ValidationError, match="suspended"):
         services.vote_cast(comment_id=comment.pk, voter=user, value=UP)
+
+
+def test_a_lifted_or_ended_sanction_no_longer_stops_votes(article, user, moderator):
+    comment = make_comment(article)
+    sanction = moderation.user_suspend(user=user, moderator=moderator, days=3, reason="spam")
+    moderation.user_sanction_lift(sanction=sanction, moderator=moderator)
+    assert services.vote_cast(comment_id=comment.pk, voter=user, value=UP).vote == UP
+    ended = moderation.user_suspend(user=user, moderator=moderator, days=3, reason="again")
+    UserSanction.objects.filter(pk=ended.pk).update(
+        starts_at=timezone.now() - timedelta(days=5), ends_at=timezone.now() - timedelta(days=2)
+    )
+    assert services.vote_cast(comment_id=comment.pk, voter=user, value=UP).vote == 0
 
 
 def test_no_downvotes_when_they_are_off(article, user, settings):
