@@ -10,6 +10,7 @@ from articles.models.content import (
     origin_name,
 )
 from articles.models.moderation import AuditLogEntry, CommentReport, UserSanction
+from articles.models.newsroom import ArticleRevision, Topic
 from articles.models.votes import ImportedScore, PinnedComment, Vote
 
 __all__ = [
@@ -17,12 +18,14 @@ __all__ = [
     "TREE_ID_SEQUENCE",
     "AccountSession",
     "Article",
+    "ArticleRevision",
     "AuditLogEntry",
     "Comment",
     "CommentReport",
     "CommentRevision",
     "ImportedScore",
     "PinnedComment",
+    "Topic",
     "UserSanction",
     "Vote",
     "origin_name",

@@ -1,5 +1,6 @@
 """Threads ranked by readers' votes: the SQL of the orders and of the vote columns a page reads,
-and the one-pass sort that puts each comment's replies in order by score.
+the one-pass sort that puts each comment's replies in order by score, and the order of a page's
+threads (pinned first).
 
 "Best" ranks by the lower bound of the Wilson score interval of a comment's up and down votes
 (as Reddit's "best" does): a comment with 10 up and 1 down outranks one with a single up vote.
@@ -12,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from articles.models import Comment, PinnedComment, Vote
+from articles.threads.records import ThreadComment
 
 _PINS = PinnedComment._meta.db_table
 _VOTES = Vote._meta.db_table
@@ -104,3 +106,40 @@ def siblings_in_order(comments: list, key: Callable) -> list:
             if replies:
                 stack.extend(reversed(replies))
     return ordered
+
+
+def threads_in_order(
+    comments: list[ThreadComment], rows: list[tuple], *, sort: str, columns: dict[str, int]
+) -> list[ThreadComment]:
+    """The page's threads (``comments``, from ``rows`` in tree id order) in ``sort`` order,
+    leaving out those not shown, pinned first; in the scored orders, replies ranked among their
+    siblings too. ``columns`` says where each extra column of the rows is."""
+    by_tree = defaultdict(list)
+    roots = {}  # tree id -> its top-level comment and row
+    for comment, row in zip(comments, rows, strict=True):
+        by_tree[comment.tree_id].append(comment)
+        if comment.parent_id is None:
+            roots[comment.tree_id] = (comment, row)
+    order = list(by_tree)
+    if "thread_shown" in columns:
+        shown_at = columns["thread_shown"]
+        order = [tree_id for tree_id in order if roots[tree_id][1][shown_at]]
+    key = _root_key(sort, columns)
+    order.sort(key=lambda tree_id: (not roots[tree_id][0].pinned, key(*roots[tree_id]), tree_id))
+    ordered = [comment for tree_id in order for comment in by_tree[tree_id]]
+    if sort in SCORED_SORTS:
+        ordered = siblings_in_order(ordered, score_keys()[sort])
+    return ordered
+
+
+def _root_key(sort: str, columns: dict[str, int]):
+    # A thread's key in ``sort`` order (smaller first) from its top-level comment and row, as
+    # the thread selectors' SQL keys have it.
+    if sort in SCORED_SORTS:
+        score = score_keys()[sort]
+        return lambda root, row: score(root)
+    if sort == "replies":
+        visible_at = columns["thread_visible"]
+        return lambda root, row: -row[visible_at]
+    sign = -1 if sort == "newest" else 0
+    return lambda root, row: sign * root.tree_id

@@ -106,7 +106,7 @@ def render_thread(
     parts = _parts()
     comment, tombstone = parts["comment"], parts["tombstone"]
     replies, continue_link, origin = parts["replies"], parts["continue_link"], parts["origin"]
-    untitled, one_reply, edited = parts["untitled"](), parts["one_reply"](), parts["edited"]()
+    one_reply, edited = parts["one_reply"](), parts["edited"]()
     open_replies, close_comment = parts["open_replies"](), parts["close_comment"]()
     close_replies = parts["close_replies"]()
     permalink, reply_url = _pk_url("comment_detail"), _pk_url("comment_reply")
@@ -133,7 +133,7 @@ def render_thread(
         author = authors.get(c.author)
         if author is None:
             author = authors[c.author] = _escape(c.author)
-        title = _escape(c.title) if c.title else untitled
+        title = _escape(c.title) if c.title else ""  # no heading rather than "(untitled)"
         if reader_tools is not None:
             tools, mod_tools = reader_tools.tools(c), reader_tools.mod_tools(c)
             vote = reader_tools.vote(c)

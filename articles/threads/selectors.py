@@ -1,6 +1,5 @@
 """Reads: the thread queries behind the article and permalink pages, one place for their cost."""
 
-from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from articles.threads.ranking import (
     root_keys_sql,
     score_keys,
     siblings_in_order,
+    threads_in_order,
     vote_columns_sql,
 )
 from articles.threads.records import TOMBSTONES, Thread, ThreadComment, ThreadPage
@@ -52,8 +52,10 @@ _USERNAME = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).co
 _THREAD_COLUMNS_SQL = f"""
     c.id, c.title, c.body_html,
     COALESCE(u.{_USERNAME}, NULLIF(c.author_name, ''), 'Anonymous'),
-    to_char(timezone('UTC', c.created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-    to_char(timezone(%(zone)s, c.created_at), 'FMDD Mon YYYY, HH24:MI'),
+    CASE WHEN c.time_unknown THEN '' ELSE
+        to_char(timezone('UTC', c.created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') END,
+    CASE WHEN c.time_unknown THEN '' ELSE
+        to_char(timezone(%(zone)s, c.created_at), 'FMDD Mon YYYY, HH24:MI') END,
     c.import_key, c.tree_id, c.lft, c.rght, c.level, c.parent_id, c.author_id, c.state,
     c.edited_at IS NOT NULL, c.created_at > %(edit_since)s"""
 _THREAD_COLUMN_COUNT = 20  # the fields of ThreadComment read from the query, in its order
@@ -206,6 +208,15 @@ def _totals_sql(shown: str) -> str:
     )
 
 
+def _drop_article_source(comments: list[ThreadComment], article: Article) -> None:
+    # The article says once where it was imported from; its comments from there do not.
+    if article.import_source:
+        prefix = f"{article.import_source}:"
+        for comment in comments:
+            if comment.import_key and comment.import_key.startswith(prefix):
+                comment.import_key = None
+
+
 def thread_page(
     article: Article,
     *,
@@ -249,10 +260,11 @@ def thread_page(
     size = _THREAD_COLUMN_COUNT
     comments = [ThreadComment(*row[:size]) for row in rows]
     extras = {name: size + index for index, name in enumerate(extra)}
-    comments = _threads_in_order(comments, rows, sort=sort, columns=extras)
+    comments = threads_in_order(comments, rows, sort=sort, columns=extras)
     thread_count = len({comment.tree_id for comment in comments})
-    comments = _for_viewer(comments, viewer, base_level=0, is_open=article.comments_open)
+    comments = _for_viewer(comments, viewer, base_level=0, is_open=article.accepts_comments)
     _mark_closers(comments, base_level=0)
+    _drop_article_source(comments, article)
     threads_total, total = rows[0][size : size + 2] if rows else (0, 0)
     return ThreadPage(
         comments=comments,
@@ -263,43 +275,6 @@ def thread_page(
         first_thread=first + 1,
         thread_count=thread_count,
     )
-
-
-def _threads_in_order(
-    comments: list[ThreadComment], rows: list[tuple], *, sort: str, columns: dict[str, int]
-) -> list[ThreadComment]:
-    # Regroup the threads (the rows come in tree id order), leaving out those not shown, pinned
-    # first; in the scored orders, replies ranked among their siblings too. ``columns`` says
-    # where each extra column of the rows is.
-    by_tree = defaultdict(list)
-    roots = {}  # tree id -> its top-level comment and row
-    for comment, row in zip(comments, rows, strict=True):
-        by_tree[comment.tree_id].append(comment)
-        if comment.parent_id is None:
-            roots[comment.tree_id] = (comment, row)
-    order = list(by_tree)
-    if "thread_shown" in columns:
-        shown_at = columns["thread_shown"]
-        order = [tree_id for tree_id in order if roots[tree_id][1][shown_at]]
-    key = _root_key(sort, columns)
-    order.sort(key=lambda tree_id: (not roots[tree_id][0].pinned, key(*roots[tree_id]), tree_id))
-    ordered = [comment for tree_id in order for comment in by_tree[tree_id]]
-    if sort in SCORED_SORTS:
-        ordered = siblings_in_order(ordered, score_keys()[sort])
-    return ordered
-
-
-def _root_key(sort: str, columns: dict[str, int]):
-    # A thread's key in ``sort`` order (smaller first) from its top-level comment and row, as
-    # _ROOT_ORDER_SQL has it.
-    if sort in SCORED_SORTS:
-        score = score_keys()[sort]
-        return lambda root, row: score(root)
-    if sort == "replies":
-        visible_at = columns["thread_visible"]
-        return lambda root, row: -row[visible_at]
-    sign = -1 if sort == "newest" else 0
-    return lambda root, row: sign * root.tree_id
 
 
 def thread_page_number(
@@ -322,11 +297,6 @@ def thread_page_number(
         cursor.execute(sql, params)
         (before_count,) = cursor.fetchone()
     return before_count // settings.THREAD_PAGE_SIZE + 1
-
-
-def article_list():
-    """Articles newest first, each with its visible comment count, in one query."""
-    return Article.objects.with_comment_counts().order_by("-published_at", "-id")
 
 
 def subthread_for_comment(
@@ -353,7 +323,7 @@ def subthread_for_comment(
         comments,
         viewer,
         base_level=comment.level,
-        is_open=comment.article.comments_open,
+        is_open=comment.article.accepts_comments,
         keep=comment.pk,
     )
     _mark_closers(comments, base_level=comment.level)

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, PinnedComment, UserSanction, Vote
+from articles.newsroom.selectors import accepting_comments_sql, comments_close_before
 from articles.permissions import can_cast_votes, can_moderate, can_vote_comment
 from articles.threads.cache import thread_changed
 from articles.votes.selectors import COUNTED_SQL, WRONG_SQL
@@ -37,10 +38,11 @@ class VoteResult(NamedTuple):
 
 
 # Every rule's input in one statement, read inside the vote's transaction so that a thread
-# locked or a comment hidden a moment ago is seen. Raw SQL: through the ORM the same query cost
+# locked or closed or a comment hidden a moment ago is seen (a thread is open for votes when it
+# takes comments: Article.accepts_comments). Raw SQL: through the ORM the same query cost
 # twice the vote itself, on the hot path. "In force" is UserSanctionQuerySet.active().
 _CHECKS_SQL = f"""
-SELECT c.state, c.author_id, a.comments_open, EXISTS (
+SELECT c.state, c.author_id, {accepting_comments_sql("a")}, EXISTS (
     SELECT 1 FROM {_SANCTIONS} s WHERE s.user_id = %(voter)s AND s.lifted_at IS NULL
       AND s.starts_at <= %(now)s AND (s.ends_at IS NULL OR s.ends_at > %(now)s)
 )
@@ -49,9 +51,16 @@ FROM {_COMMENTS} c JOIN {_ARTICLES} a ON a.id = c.article_id WHERE c.id = %(comm
 
 
 def _ensure_may_vote(*, comment_id: int, voter) -> None:
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            _CHECKS_SQL, {"comment": comment_id, "voter": voter.pk, "now": timezone.now()}
+            _CHECKS_SQL,
+            {
+                "comment": comment_id,
+                "voter": voter.pk,
+                "now": now,
+                "close_before": comments_close_before(now),
+            },
         )
         row = cursor.fetchone()
     if row is None:
@@ -65,7 +74,7 @@ def _ensure_may_vote(*, comment_id: int, voter) -> None:
     if state != Comment.State.VISIBLE:
         raise ValidationError("You can only vote on a comment that is shown.")
     if not thread_open:
-        raise ValidationError("This thread is locked: voting on it is closed.")
+        raise ValidationError("This discussion is locked or closed: voting on it is closed.")
     raise ValidationError("You cannot vote while your account is suspended.")
 
 

@@ -36,6 +36,7 @@ OPEN_TO_EVERY_USER = {
     "comment_report": "reporting someone else's comment to the moderators is what it is for",
     "comment_vote": "voting on someone else's comment is what it is for (never on one's own)",
     "password_change": "acts on the signed-in user's own account only",
+    "comment_preview": "renders the caller's own text and stores nothing",
 }
 
 # What an ordinary user sends when trying to act on someone else's comment: plausible fields for

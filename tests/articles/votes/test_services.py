@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from articles.models import AuditLogEntry, Comment, PinnedComment, UserSanction, Vote
+from articles.models import Article, AuditLogEntry, Comment, PinnedComment, UserSanction, Vote
 from articles.moderation import services as moderation
 from articles.votes import selectors, services
 from articles.votes.services import DOWN, UP
@@ -71,6 +71,25 @@ def test_no_vote_in_a_locked_thread(article, user):
     article.comments_open = False
     article.save()
     with pytest.raises(ValidationError, match="locked"):
+        services.vote_cast(comment_id=comment.pk, voter=user, value=UP)
+
+
+@pytest.mark.parametrize("closing", ["policy", "auto", "withdrawn"])
+def test_no_vote_where_the_article_takes_no_comments(article, user, settings, closing):
+    # Votes follow Article.accepts_comments, as posting does: closed by the editors, past the
+    # automatic close, or no longer public.
+    comment = make_comment(article)
+    if closing == "policy":
+        article.comment_policy = Article.CommentPolicy.CLOSED
+    elif closing == "auto":
+        settings.COMMENTS_CLOSE_AFTER_DAYS = 3
+        article.comment_policy = Article.CommentPolicy.AUTO
+        article.published_at = timezone.now() - timedelta(days=4)
+    else:
+        article.status = Article.Status.WITHDRAWN
+    article.save()
+    assert not article.accepts_comments
+    with pytest.raises(ValidationError, match="closed"):
         services.vote_cast(comment_id=comment.pk, voter=user, value=UP)
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from articles.models import Comment, PinnedComment, Vote
+from articles.models import Article, Comment, PinnedComment, Vote
 from articles.votes.services import DOWN, UP, vote_cast
 from tests.factories import make_article, make_comment, make_realistic_thread, make_user
 
@@ -104,11 +104,14 @@ def test_anonymous_readers_see_scores_but_no_buttons(client, article):
     assert 'name="up"' not in html and 'id="vote-form"' not in html
 
 
-def test_no_buttons_in_a_locked_thread(signed_in, article):
-    make_comment(article)
-    article.comments_open = False
+@pytest.mark.parametrize("field", ["comments_open", "comment_policy"])
+def test_no_buttons_in_a_locked_or_closed_thread(signed_in, article, field):
+    comment = make_comment(article)
+    setattr(article, field, False if field == "comments_open" else Article.CommentPolicy.CLOSED)
     article.save()
-    assert 'name="up"' not in signed_in.get(article.get_absolute_url()).content.decode()
+    for url in (article.get_absolute_url(), comment.get_absolute_url()):
+        html = signed_in.get(url).content.decode()
+        assert 'name="up"' not in html and 'id="vote-form"' not in html
 
 
 def test_moderators_pin_from_the_page(as_moderator, article):
