@@ -1,84 +1,33 @@
-"""The admin site as moderators use it: comments and articles, reports, sanctions, the audit log.
+"""The admin site: the newsroom's articles and topics, and what moderators use (comments,
+reports, sanctions, the audit log).
 
-Moderators (the "Moderators" group) read everything here and act through admin actions, which go
-through the same services as the in-page tools and so write the audit log. Nothing is edited
-in place and nothing is deleted: comments change state, articles lock and unlock.
+Editors (the "Editors" group) write articles and topics here, through the newsroom services.
+Moderators (the "Moderators" group) read everything else here and act through admin actions,
+which go through the same services as the in-page tools and so write the audit log. Nothing
+else is edited in place and nothing is deleted: comments change state, articles lock and unlock.
 """
 
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
 from articles.models import (
     Article,
+    ArticleRevision,
     AuditLogEntry,
     Comment,
     CommentReport,
+    Topic,
     UserSanction,
 )
 from articles.moderation import selectors
 from articles.moderation import services as moderation
-from articles.permissions import can_moderate
-
-BOTH_PLACES = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
-
-
-class ReasonActionForm(ActionForm):
-    """The actions menu with a box for the reason, which goes into the audit log."""
-
-    reason = forms.CharField(
-        required=False,
-        max_length=moderation.REASON_MAX_LENGTH,
-        label="Reason:",
-        widget=forms.TextInput(attrs={"placeholder": "optional", "size": 30}),
-    )
-
-
-def _action_reason(request) -> str:
-    # The change page prefixes its action form's fields; the list does not.
-    for name in ("reason", f"{admin.ActionLocation.CHANGE_FORM.value}-reason"):
-        if name in request.POST:
-            return request.POST[name]
-    return ""
-
-
-class ModeratedAdmin(admin.ModelAdmin):
-    """Read-only records whose only changes are moderation actions."""
-
-    action_form = ReasonActionForm
-    # The keyword under which the moderation services take the object an action applies to.
-    target = ""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_moderate_permission(self, request):
-        return can_moderate(request.user)
-
-    def _apply(self, request, objects, service, done: str, **arguments):
-        reason = _action_reason(request)
-        succeeded, failures = 0, []
-        for obj in objects:
-            try:
-                service(moderator=request.user, reason=reason, **{self.target: obj}, **arguments)
-            except ValidationError as error:
-                failures.append(f"{obj.pk}: {' '.join(error.messages)}")
-            else:
-                succeeded += 1
-        if succeeded:
-            self.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
-        if failures:
-            self.message_user(request, "Not changed — " + "; ".join(failures), messages.WARNING)
+from articles.moderation.admin import BOTH_PLACES, ModeratedAdmin
+from articles.newsroom import services as newsroom
+from articles.newsroom.forms import ArticleForm
+from articles.permissions import can_edit_articles
+from articles.votes import services as votes
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -133,7 +82,7 @@ class AuthorFilter(admin.SimpleListFilter):
 @admin.register(Comment)
 class CommentAdmin(ModeratedAdmin):
     target = "comment"
-    actions = ["approve", "hide", "remove", "restore", "hide_branch"]
+    actions = ["approve", "hide", "remove", "restore", "hide_branch", "pin", "unpin"]
     list_display = [
         "in_thread",
         "depth",
@@ -166,6 +115,8 @@ class CommentAdmin(ModeratedAdmin):
         "created_at",
         "edited_at",
         "level",
+        "upvotes",
+        "downvotes",
     ]
     readonly_fields = fields
 
@@ -232,35 +183,104 @@ class CommentAdmin(ModeratedAdmin):
     def hide_branch(self, request, queryset):
         self._apply(request, queryset, moderation.comment_branch_hide, "Branches hidden")
 
+    @admin.action(
+        description="Pin above the article's threads",
+        permissions=["moderate"],
+        location=BOTH_PLACES,
+    )
+    def pin(self, request, queryset):
+        self._apply(request, queryset, votes.comment_pin, "Pinned")
+
+    @admin.action(description="Unpin", permissions=["moderate"], location=BOTH_PLACES)
+    def unpin(self, request, queryset):
+        self._apply(request, queryset, votes.comment_unpin, "Unpinned")
+
+
+class ArticleRevisionInline(admin.TabularInline):
+    """A published article's earlier versions, newest first, as comment revisions are shown."""
+
+    model = ArticleRevision
+    fields = ["replaced_at", "replaced_by", "title", "summary", "body", "byline"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Earlier versions"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Article)
 class ArticleAdmin(ModeratedAdmin):
+    """Editors write, schedule, publish and correct articles here ("View on site" previews a
+    draft); moderators read them and lock or unlock their comments."""
+
     target = "article"
+    form = ArticleForm
+    inlines = [ArticleRevisionInline]
     actions = ["lock_comments", "unlock_comments"]
     list_display = [
         "title",
+        "status",
         "published_at",
+        "comment_policy",
         "comments_open",
         "visible_comments",
         "pending_comments",
         "moderated_comments",
     ]
-    list_filter = ["comments_open", "published_at", "source_name"]
+    list_filter = ["status", "comment_policy", "comments_open", "published_at", "source_name"]
     search_fields = ["title", "summary", "body", "slug"]
     date_hierarchy = "published_at"
-    fields = [
-        "title",
-        "slug",
-        "summary",
-        "body",
-        "topics",
-        "byline",
-        "source_name",
-        "source_url",
-        "published_at",
-        "comments_open",
-    ]
-    readonly_fields = fields
+    filter_horizontal = ["topics"]
+    fields = [*ArticleForm.Meta.fields, "visible_correction"]
+    # What imports and moderators set, shown to editors but not theirs to change.
+    record_fields = ["corrected_at", "comments_open", "source_name", "source_url"]
+
+    def has_add_permission(self, request):
+        return can_edit_articles(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_edit_articles(request.user)
+
+    def get_fields(self, request, obj=None):
+        # A correction is a change to something already written.
+        if obj is None or not self.has_change_permission(request, obj):
+            return [*ArticleForm.Meta.fields, *self.record_fields]
+        return [*self.fields, *self.record_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and (obj.is_public or obj.status == Article.Status.WITHDRAWN):
+            return ["slug", *self.record_fields]
+        return self.record_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return {"slug": ("title",)}
+
+    def get_changeform_initial_data(self, request):
+        return {"status": Article.Status.DRAFT, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        topics = form.cleaned_data["topics"]
+        if change:
+            newsroom.article_update(
+                article=obj,
+                editor=request.user,
+                topics=topics,
+                visible_correction=form.cleaned_data["visible_correction"],
+            )
+        else:
+            newsroom.article_create(article=obj, topics=topics)
+
+    def save_related(self, request, form, formsets, change):
+        # The services filed the topics; the inline of earlier versions is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_queryset(self, request):
         # All the counts in the list's one query.
@@ -354,3 +374,15 @@ class UserSanctionAdmin(ModeratedAdmin):
     def user_link(self, sanction):
         url = reverse("moderation_user", args=[sanction.user_id])
         return format_html('<a href="{}">{}</a>', url, sanction.user.get_username())
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """Topics articles are filed under (editors); a topic's page is /topics/<slug>/."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+    def has_delete_permission(self, request, obj=None):
+        return False

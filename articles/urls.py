@@ -1,14 +1,20 @@
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 from articles.accounts import views as accounts
 from articles.moderation import views as moderation
+from articles.newsroom import views as newsroom
+from articles.newsroom.feeds import LatestArticlesFeed
 from articles.portability import views as portability
 from articles.posting import views as posting
 from articles.site import views as site
 from articles.threads import views as threads
+from articles.votes import views as votes
 
 urlpatterns = [
-    path("", threads.ArticleListView.as_view(), name="home"),
+    path("", newsroom.FrontPageView.as_view(), name="home"),
+    path("feed/", require_GET(LatestArticlesFeed()), name="feed_latest"),
+    path("topics/<slug:slug>/", newsroom.TopicView.as_view(), name="topic_detail"),
     path("articles/<slug:slug>/", threads.ArticleDetailView.as_view(), name="article_detail"),
     path("articles/<slug:slug>/comments/", posting.comment_create, name="comment_create"),
     path(
@@ -22,6 +28,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", posting.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", posting.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", posting.comment_report, name="comment_report"),
+    path("comments/vote/", votes.comment_vote, name="comment_vote"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("health/", site.health, name="health"),
 ]
@@ -59,6 +66,7 @@ urlpatterns += [
         moderation.comment_branch_restore,
         name="moderation_branch_restore",
     ),
+    path("moderation/comments/<int:pk>/pin/", votes.comment_pin, name="moderation_comment_pin"),
     path(
         "moderation/articles/<slug:slug>/lock/",
         moderation.article_lock,
@@ -76,6 +84,11 @@ urlpatterns += [
         name="moderation_user_suspend",
     ),
     path("moderation/users/<int:pk>/ban/", moderation.user_ban, name="moderation_user_ban"),
+    path(
+        "moderation/users/<int:pk>/trust-reports/",
+        moderation.reporter_trust_restore,
+        name="moderation_user_trust_reports",
+    ),
     path(
         "moderation/sanctions/<int:pk>/lift/",
         moderation.sanction_lift,

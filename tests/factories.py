@@ -1,12 +1,16 @@
 """Small factories: each builds one real row through the same paths the site uses."""
 
 import itertools
+from datetime import timedelta
+from uuid import uuid4
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from articles.models import Article, Comment
-from articles.moderation import services as moderation
-from articles.permissions import moderators_group
+from articles.models import Article, Comment, WordList
+from articles.moderation import reports
+from articles.newsroom.services import article_topics_set
+from articles.permissions import editors_group, moderators_group
 from articles.posting import services
 from bench.generate import add_discussion
 
@@ -27,8 +31,23 @@ def make_moderator(username=None, **extra):
     return user
 
 
+def make_editor(username=None, **extra):
+    """A user in the "Editors" group, with access to the admin site."""
+    user = make_user(username, is_staff=True, **extra)
+    user.groups.add(editors_group())
+    return user
+
+
+def make_trusted_reader(article=None):
+    """A reader whose reports count towards holding a comment: an account older than
+    REPORT_MIN_ACCOUNT_AGE with a visible comment (moderation/selectors: good standing)."""
+    reader = make_user(password=None, date_joined=timezone.now() - timedelta(days=365))
+    make_comment(article or make_article(), author=reader)
+    return reader
+
+
 def make_report(comment, reporter=None, reason="spam", text=""):
-    return moderation.comment_report(
+    return reports.comment_report(
         comment=comment, reporter=reporter or make_user(), reason=reason, text=text
     )
 
@@ -38,7 +57,12 @@ def make_article(**fields):
     fields.setdefault("title", f"Article number {n}")
     fields.setdefault("slug", f"article-{n}")
     fields.setdefault("body", "First paragraph.\n\nSecond paragraph.")
-    return Article.objects.create(**fields)
+    fields.setdefault("published_at", timezone.now())
+    topics = fields.pop("topics", [])
+    article = Article.objects.create(**fields)
+    if topics:
+        article_topics_set(article=article, names=topics)
+    return article
 
 
 def make_comment(article, parent=None, author=None, body=None, title=""):
@@ -86,3 +110,21 @@ def make_realistic_thread(article, size):
     ids = add_discussion(article, size, seed=size)
     stored = Comment.objects.in_bulk(ids)
     return [stored[pk] for pk in ids]
+
+
+def set_word_lists(*, blocked=None, watched=None):
+    """Set the blocked and/or watched words, as a moderator's edit in the admin leaves them."""
+    for kind, words in (("blocked", blocked), ("watched", watched)):
+        if words is not None:
+            WordList.objects.filter(kind=kind).update(words="\n".join(words), version=uuid4())
+
+
+def make_votes(comment, up=0, down=0):
+    """``up`` and ``down`` votes on ``comment`` from new readers, through the vote service."""
+    from articles.votes.services import DOWN, UP, vote_cast
+
+    result = None
+    for value, count in ((UP, up), (DOWN, down)):
+        for _ in range(count):
+            result = vote_cast(comment_id=comment.pk, voter=make_user(password=None), value=value)
+    return result

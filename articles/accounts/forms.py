@@ -1,11 +1,13 @@
 """Sign-up and login forms: a honeypot, bounded passwords, and the login rate limits."""
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from articles.accounts.services import login_rate_limited
+from articles.posting import text_policy
 from articles.posting.forms import HoneypotMixin
 
 # Far beyond any passphrase, and far below what would make hashing a denial of service.
@@ -20,9 +22,22 @@ def _limit_passwords(form):
             field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
 
 
+class PolicyUsernameField(UsernameField):
+    """A user name under the text policy (posting/text_policy.py): controls, bidirectional
+    controls and zero-width characters removed before it is validated or looked up, and one
+    with nothing visible refused."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value.strip() and text_policy.is_blank(value):
+            raise ValidationError("This name shows nothing: choose one with visible letters.")
+        return text_policy.clean_line(value)
+
+
 class SignupForm(HoneypotMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
+        field_classes = {"username": PolicyUsernameField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +64,10 @@ class _RateLimitedLogin:
 class LoginForm(_RateLimitedLogin, AuthenticationForm):
     """The site's login form."""
 
+    username = PolicyUsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
+
 
 class AdminLoginForm(_RateLimitedLogin, AdminAuthenticationForm):
     """The admin's login form, under the same limits."""
+
+    username = PolicyUsernameField(widget=forms.TextInput(attrs={"autofocus": True}))

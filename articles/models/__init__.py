@@ -10,18 +10,33 @@ from articles.models.content import (
     origin_name,
 )
 from articles.models.hosts import ThreadVersion
-from articles.models.moderation import AuditLogEntry, CommentReport, UserSanction
+from articles.models.moderation import (
+    AuditLogEntry,
+    CommentReport,
+    UnreliableReporter,
+    UserSanction,
+    WordList,
+)
+from articles.models.newsroom import ArticleRevision, Topic
+from articles.models.votes import ImportedScore, PinnedComment, Vote
 
 __all__ = [
     "SOURCE_NAMES",
     "TREE_ID_SEQUENCE",
     "AccountSession",
     "Article",
+    "ArticleRevision",
     "AuditLogEntry",
     "Comment",
     "CommentReport",
     "CommentRevision",
+    "ImportedScore",
+    "PinnedComment",
     "ThreadVersion",
+    "Topic",
+    "UnreliableReporter",
     "UserSanction",
+    "Vote",
+    "WordList",
     "origin_name",
 ]

@@ -64,7 +64,7 @@ def read_articles(
         fmt = detect_format(stream.read(_SNIFF_BYTES))
         stream.seek(0)
     if fmt == "text":
-        yield text.parse_bytes(stream.read(), source_name=source_name)
+        yield text.parse_bytes(stream.read(), source_name=source_name, report=report)
         return
     parser = {"json": json_archive.parse, "disqus": disqus.parse, "wxr": wxr.parse}[fmt]
     for article in parser(stream, report):

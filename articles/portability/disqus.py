@@ -32,6 +32,7 @@ from articles.portability.records import (
     ImportReport,
     SourceArticle,
     SourceComment,
+    format_optional_timestamp,
     format_timestamp,
     parse_state,
     parse_timestamp,
@@ -70,6 +71,7 @@ _MESSAGE, _CREATED_AT = _tag("message"), _tag("createdAt")
 _PARENT_REF, _THREAD_REF = _tag("parent"), _tag("thread")
 _IS_SPAM, _IS_DELETED, _IS_APPROVED = _tag("isSpam"), _tag("isDeleted"), _tag("isApproved")
 _FORUM_TITLE, _FORUM_STATE = _forum("title"), _forum("state")
+_LIKES, _DISLIKES = _tag("likes"), _tag("dislikes")
 
 
 def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
@@ -181,7 +183,7 @@ def _thread(element, report: ImportReport) -> SourceArticle:
     created = child_text(element, _tag("createdAt"))
     article.published_at = parse_timestamp(created)
     if article.published_at is None:
-        report.add("bad_date", line, article.label, f"time {created!r}: the import time is used")
+        report.add("bad_date", line, article.label, f"time {created!r}: shown without a date")
     return article
 
 
@@ -213,12 +215,19 @@ def _post(element, report: ImportReport) -> tuple[str, SourceComment]:
     if comment.created_at is None:
         report.add("bad_date", comment.line, comment.label, f"time {created!r} unreadable")
     comment.state = _state(fields, comment, report)
+    comment.upvotes, comment.downvotes = _votes(fields, _LIKES), _votes(fields, _DISLIKES)
     return _reference(fields, _THREAD_REF), comment
 
 
 def _text(fields: dict, tag: str) -> str:
     element = fields.get(tag)
     return "" if element is None else (element.text or "").replace("\x00", "")
+
+
+def _votes(fields: dict, tag: str) -> int:
+    # Likes and dislikes where the export has them; anything but a count is no votes.
+    text = _text(fields, tag).strip()
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 def _reference(fields: dict, tag: str) -> str:
@@ -276,12 +285,13 @@ def _write_thread(w: XmlWriter, article: Article) -> None:
         w.leaf(_tag("link"), article.source_url or page_url(article))
         w.leaf(_tag("title"), article.title)
         w.leaf(_MESSAGE, render_plain_text(article.body))
-        w.leaf(_CREATED_AT, format_timestamp(article.published_at))
+        # An undated article stays undated: an empty createdAt reads back as no date.
+        w.leaf(_CREATED_AT, format_optional_timestamp(article.published_at))
         w.leaf(_tag("isClosed"), xml_bool(not article.comments_open))
         w.leaf(_IS_DELETED, "false")
         w.leaf(_forum("slug"), article.slug)
         w.leaf(_forum("summary"), article.summary)
-        for topic in article.topics:
+        for topic in article.topic_names:
             w.leaf(_forum("topic"), topic)
         w.leaf(_forum("byline"), article.byline)
         w.leaf(_forum("sourceName"), article.source_name)
@@ -309,6 +319,8 @@ def _write_post(w: XmlWriter, comment: Comment, thread_id: str, ids: dict[int, s
         if comment.title:
             w.leaf(_FORUM_TITLE, comment.title)
         w.leaf(_FORUM_STATE, state)
+        w.leaf(_LIKES, str(comment.upvotes))
+        w.leaf(_DISLIKES, str(comment.downvotes))
 
 
 def _thread_id(article: Article) -> str:

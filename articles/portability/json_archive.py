@@ -36,6 +36,7 @@ from articles.portability.records import (
     ImportReport,
     SourceArticle,
     SourceComment,
+    format_optional_timestamp,
     format_timestamp,
     parse_state,
     parse_timestamp,
@@ -126,7 +127,9 @@ def _article(data: object, line: int, report: ImportReport) -> SourceArticle:
     published = _text(data, "published_at", line)
     article.published_at = parse_timestamp(published)
     if published and article.published_at is None:
-        report.add("bad_date", line, article.label, f"unreadable time {published!r}: now is used")
+        report.add(
+            "bad_date", line, article.label, f"unreadable time {published!r}: shown without a date"
+        )
     article.comments = _flatten(data.get("comments", []), article, line, report)
     return article
 
@@ -185,7 +188,18 @@ def _comment(data: object, article: SourceArticle, line: int, report, parent_ind
     if comment.created_at is None:
         report.add("bad_date", line, comment.label, f"time {created!r} unreadable or missing")
     comment.state = parse_state(_text(data, "state", line, default="visible"), comment, report)
+    comment.upvotes, comment.downvotes = (
+        _count(data, "upvotes", line),
+        _count(data, "downvotes", line),
+    )
     return comment
+
+
+def _count(data: dict, key: str, line: int) -> int:
+    value = data.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise ImportFormatError(line, f'"{key}" must be a whole number of votes, found {value!r}')
+    return value
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -240,11 +254,11 @@ def article_document(article: Article, comments: list[Comment], *, public: bool 
         "title": article.title,
         "summary": article.summary,
         "body": article.body,
-        "topics": list(article.topics),
+        "topics": list(article.topic_names),
         "byline": article.byline,
         "source_name": article.source_name,
         "url": article.source_url,
-        "published_at": format_timestamp(article.published_at),
+        "published_at": format_optional_timestamp(article.published_at),
         "comments_open": article.comments_open,
         "comments": [],
     }
@@ -271,6 +285,8 @@ def _comment_document(comment: Comment, identity: tuple[str, str], *, public: bo
         "body": comment.body if shown else "",
         "format": comment.body_format,
         "html": comment.body_html if shown else "",
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
         "replies": [],
     }
 

@@ -56,6 +56,8 @@ class SourceComment:
     line: int | None = None  # where the record starts in the file, for the report
     parent_index: int | None = None  # the parent's position in SourceArticle.comments
     parent_id: str = ""  # or the parent's original id (same source); "" for a top-level one
+    upvotes: int = 0  # votes it had there (Disqus likes, WordPress karma above 0)
+    downvotes: int = 0
 
     @property
     def label(self) -> str:
@@ -113,6 +115,8 @@ PROBLEM_KINDS = {
     "slug_taken": "its URL slug belongs to another article: a numbered one is used",
     "not_an_article": "not a published post or page: skipped with its comments",
     "not_a_comment": "a pingback or trackback: skipped",
+    "footer_dropped": "text after the byline (another site's footer?): dropped",
+    "blank_skipped": "nothing visible once invisible characters are removed: skipped",
 }
 
 
@@ -179,6 +183,11 @@ def format_timestamp(value: datetime, *, zone: bool = True) -> str:
     if zone:
         return value.isoformat(timespec=spec) + "Z"
     return value.isoformat(sep=" ", timespec=spec)
+
+
+def format_optional_timestamp(value: datetime | None) -> str:
+    """``format_timestamp``, or "" for no time: an undated article reads back as undated."""
+    return format_timestamp(value) if value else ""
 
 
 def parse_state(value: str, comment: SourceComment, report: ImportReport) -> str:

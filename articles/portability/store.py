@@ -11,25 +11,32 @@ text. What this forum's own export names as written here (an article by its page
 New threads are written with lft/rght computed in memory and one bulk insert (mptt's own insert
 costs a query or more per comment); a new reply to a comment stored earlier goes in through
 ``Comment.objects.insert_reply`` under that thread's advisory lock, like a posted reply.
+The article side (its fields, finding it again, a free slug, updates) is in ``storearticles``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
-from articles.models import Article, Comment
+from articles.models import Article, Comment, ImportedScore
+from articles.newsroom.services import article_topics_set
+from articles.portability.cleaning import cleaned_article
 from articles.portability.htmltext import has_unsafe_markup
 from articles.portability.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
+from articles.portability.storearticles import (
+    article_fields,
+    digest,
+    find_article,
+    free_slug,
+    update_article,
+)
 from articles.portability.tree import ResolvedComment, comment_key, resolve_thread
 from articles.posting import services
 from articles.posting.markdown import render_html_message, render_markdown, render_plain_text
@@ -39,7 +46,6 @@ from articles.threads.locks import lock_comment_tree
 # Second advisory-lock namespace: one import at a time per imported article, so two runs of
 # the same file wait for each other instead of failing on the unique constraint.
 _IMPORT_LOCK_NAMESPACE = 0x696D  # "im"
-_SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 # How this forum's exports name a comment posted here: its pk, "forum-"-prefixed when an
 # imported comment of the article already has that id (18 digits always fit a bigint).
 _POSTED_COMMENT_ID = re.compile(r"(?:forum-)*([0-9]{1,18})")
@@ -65,17 +71,19 @@ def archive_import(
     articles: Iterable[SourceArticle],
     report: ImportReport,
     dry_run: bool = False,
+    draft: bool = False,
     on_article: Callable[[ArticleOutcome], None] | None = None,
 ) -> None:
     """Store every article of an export in one transaction; ``report`` collects the totals.
 
     ``on_article`` is called after each article (to print progress); an exception from it, from
     the parser or a KeyboardInterrupt rolls the whole import back. A dry run reads the database
-    to tell what would change and writes nothing.
+    to tell what would change and writes nothing. New articles are published, or with
+    ``draft`` stored as drafts for the editors.
     """
     with transaction.atomic():
         for source in articles:
-            outcome = article_store(source=source, report=report, dry_run=dry_run)
+            outcome = article_store(source=source, report=report, dry_run=dry_run, draft=draft)
             # Counter.update adds to the counts, but stores a first value as given: ints, then.
             report.totals.update(
                 articles_new=int(outcome.created),
@@ -91,27 +99,35 @@ def archive_import(
             transaction.set_rollback(True)
 
 
-def article_store(*, source: SourceArticle, report: ImportReport, dry_run: bool) -> ArticleOutcome:
+def article_store(
+    *, source: SourceArticle, report: ImportReport, dry_run: bool, draft: bool = False
+) -> ArticleOutcome:
     """Create or update one article and add the comments it does not have yet."""
-    fields = _article_fields(source, report)
+    fields = article_fields(source, report)
+    if draft:
+        fields["status"] = Article.Status.DRAFT
     with transaction.atomic():
         if not dry_run:
             _lock_import(source)
-        article = _find_article(source, fields)
+        article = find_article(source, fields)
         created = article is None
         written_here = not created and source.source == OWN_SOURCE and not article.import_source
         updated = False
         if created:
-            fields["slug"] = _free_slug(fields["slug"], source, report)
+            fields["slug"] = free_slug(fields["slug"], source, report)
             if not dry_run:
+                topics = fields.pop("topics")
                 article = Article.objects.create(**fields)
+                if topics:
+                    article_topics_set(article=article, names=topics)
         elif not written_here:  # what was written here is newest here: never updated
-            updated = _update_article(article, fields, dry_run)
+            updated = update_article(article, fields, dry_run)
 
         stored, posted = {}, {}
         if not created:
             stored, posted = _existing_comments(article), _posted_comments(article, source)
         existing = posted | stored
+        source = cleaned_article(source, report)
         resolved = resolve_thread(source, existing_keys=existing, report=report)
         rows = [_comment_row(item.comment, report) for item in resolved]
         changed = [
@@ -145,114 +161,12 @@ def article_store(*, source: SourceArticle, report: ImportReport, dry_run: bool)
     )
 
 
-# --- articles -----------------------------------------------------------------------------------
-
-
-def _article_fields(source: SourceArticle, report: ImportReport) -> dict:
-    def fit(name: str, value: str) -> str:
-        limit = Article._meta.get_field(name).max_length
-        if len(value) > limit:
-            report.add("truncated", source.line, source.label, f"{name} cut to {limit} characters")
-            return value[:limit]
-        return value
-
-    slug = slugify(source.slug or source.title)[:_SLUG_MAX_LENGTH].strip("-")
-    if not slug:
-        if source.source == "text":
-            raise ValidationError("The article title has no letters or digits to build a URL from.")
-        slug = f"{source.source}-{_digest(source.original_id)[:12]}"
-    fields = {
-        "title": fit("title", source.title),
-        "slug": slug,
-        "summary": source.summary,
-        "body": source.body,
-        "topics": [topic[:80] for topic in source.topics],
-        "byline": fit("byline", source.byline),
-        "source_name": fit("source_name", source.source_name),
-        "source_url": fit("source_url", source.source_url),
-        "comments_open": source.comments_open,
-        "import_source": source.source,
-        "import_id": fit("import_id", source.original_id or slug),
-    }
-    if source.published_at is not None:
-        fields["published_at"] = source.published_at
-    return fields
-
-
 def _lock_import(source: SourceArticle) -> None:
-    key = int.from_bytes(bytes.fromhex(_digest(f"{source.source}:{source.original_id}")[:8]))
+    key = int.from_bytes(bytes.fromhex(digest(f"{source.source}:{source.original_id}")[:8]))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK_NAMESPACE, key - (1 << 31)]
         )
-
-
-def _find_article(source: SourceArticle, fields: dict) -> Article | None:
-    if source.source == "text":
-        # The plain-text format has no ids: an article is the slug it was first stored under
-        # (its import id), or, stored before articles kept their source (or written here), its
-        # slug. An article from another source with that slug is not this one: it keeps its
-        # text, and this one gets a free slug.
-        return (
-            Article.objects.filter(import_source="text", import_id=fields["import_id"]).first()
-            or Article.objects.filter(import_source="", slug=fields["slug"]).first()
-        )
-    if source.source == OWN_SOURCE:
-        written_here = _article_written_here(source, fields)
-        if written_here is not None:
-            return written_here
-    return Article.objects.filter(
-        import_source=fields["import_source"], import_id=fields["import_id"]
-    ).first()
-
-
-def _article_written_here(source: SourceArticle, fields: dict) -> Article | None:
-    """The article written here that this forum's export names by its page, if it is one.
-
-    Page and publication time must both match: another forum's archive may name a page at
-    the same address, and must not take over this forum's article.
-    """
-    article = Article.objects.filter(
-        import_source="", slug=fields["slug"], published_at=source.published_at
-    ).first()
-    if article is not None and settings.SITE_URL + article.get_absolute_url() == source.original_id:
-        return article
-    return None
-
-
-def _free_slug(slug: str, source: SourceArticle, report: ImportReport) -> str:
-    if not Article.objects.filter(slug=slug).exists():
-        return slug
-    number = 2
-    while True:
-        suffix = f"-{number}"
-        candidate = slug[: _SLUG_MAX_LENGTH - len(suffix)] + suffix
-        if not Article.objects.filter(slug=candidate).exists():
-            report.add("slug_taken", source.line, source.label, f"{slug!r} taken: {candidate!r}")
-            return candidate
-        number += 1
-
-
-_UPDATABLE = ("title", "summary", "body", "topics", "byline", "source_name")
-
-
-def _update_article(article: Article, fields: dict, dry_run: bool) -> bool:
-    """Take the export's text where it has some and it differs; the slug (the URL) stays."""
-    changes = {
-        name: fields[name]
-        for name in _UPDATABLE
-        if fields[name] and fields[name] != getattr(article, name)
-    }
-    if not article.import_source and not dry_run:
-        # Stored by the plain-text importer before articles kept their source.
-        Article.objects.filter(pk=article.pk).update(
-            import_source=fields["import_source"], import_id=fields["import_id"]
-        )
-    if changes and not dry_run:
-        Article.objects.filter(pk=article.pk).update(**changes)
-        for name, value in changes.items():
-            setattr(article, name, value)
-    return bool(changes)
 
 
 # --- comments -----------------------------------------------------------------------------------
@@ -320,6 +234,8 @@ def _comment_row(comment: SourceComment, report: ImportReport) -> dict:
         "body_html": body_html,
         "body_format": comment.body_format,
         "state": comment.state,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
     }
 
 
@@ -347,6 +263,12 @@ def _insert_comments(article, resolved: list[ResolvedComment], rows, new: list[i
         node = _new_comment(article, item, rows[position])
         Comment.objects.insert_reply(node, parent)
         pks[position] = node.pk
+    # The votes they came with: in their totals, with no vote rows here (the checker adds them).
+    ImportedScore.objects.bulk_create(
+        ImportedScore(comment_id=pk, upvotes=rows[p]["upvotes"], downvotes=rows[p]["downvotes"])
+        for p, pk in pks.items()
+        if rows[p]["upvotes"] or rows[p]["downvotes"]
+    )
 
 
 def _new_comment(article, item: ResolvedComment, row: dict) -> Comment:
@@ -354,6 +276,7 @@ def _new_comment(article, item: ResolvedComment, row: dict) -> Comment:
         article=article,
         import_key=item.key,
         created_at=item.created_at or timezone.now(),
+        time_unknown=item.comment.created_at is None,
         **row,
     )
 
@@ -371,6 +294,7 @@ def _bulk_insert_trees(article, resolved, rows, positions: list[int]) -> dict[in
                 **rows[position],
                 "import_key": resolved[position].key,
                 "created_at": resolved[position].created_at or now,
+                "time_unknown": resolved[position].comment.created_at is None,
             }
             for position in positions
         ],
@@ -380,7 +304,3 @@ def _bulk_insert_trees(article, resolved, rows, positions: list[int]) -> dict[in
         ],
     )
     return dict(zip(positions, ids, strict=True))
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()

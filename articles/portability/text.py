@@ -47,8 +47,10 @@ Article header and body rules:
 * Body lines sit at column 0.  A blank line separates paragraphs; consecutive lines of one
   paragraph keep their line break.  ``SourceArticle.body`` joins paragraphs with ``"\\n\\n"``.
 * The body ends at the ``Topics:`` line (note the case), which must repeat the header's topics.
-* Between that line and the thread: at most one byline paragraph (``""`` if there is none) plus
-  the known site boilerplate (``BOILERPLATE_PREFIXES`` and ``LOGIN_LINE``), which is dropped.
+* Between that line and the thread: a byline paragraph (``""`` if there is none) and the known
+  site boilerplate (``BOILERPLATE_PREFIXES`` and ``LOGIN_LINE``), which is dropped. Pasted pages
+  carry other sites' footers too: any further paragraph is dropped and, given a report, reported
+  as ``footer_dropped``.
 
 Comment thread rules (the indentation rule measured on the sample):
 
@@ -73,7 +75,7 @@ Indentation must use spaces only.
 
 from __future__ import annotations
 
-from articles.portability.records import ImportFormatError, SourceArticle
+from articles.portability.records import ImportFormatError, ImportReport, SourceArticle
 from articles.portability.textlines import LineReader, indentation, is_blank, join_paragraphs
 from articles.portability.textthread import BULLET, SOURCE, looks_like_signature, parse_thread
 
@@ -92,7 +94,9 @@ LOGIN_LINE = "Log in or register to join the discussion"
 BOILERPLATE_PREFIXES = ("Kick off your day with ZDNet's daily email newsletter",)
 
 
-def parse_bytes(data: bytes, *, source_name: str = "") -> SourceArticle:
+def parse_bytes(
+    data: bytes, *, source_name: str = "", report: ImportReport | None = None
+) -> SourceArticle:
     """Decode ``data`` as strict UTF-8 and parse it with ``parse_article``.
 
     Invalid UTF-8 raises ``ImportFormatError`` with the line number of the first bad byte.
@@ -104,15 +108,17 @@ def parse_bytes(data: bytes, *, source_name: str = "") -> SourceArticle:
         raise ImportFormatError(
             line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from exc
-    return parse_article(text, source_name=source_name)
+    return parse_article(text, source_name=source_name, report=report)
 
 
-def parse_article(text: str, *, source_name: str = "") -> SourceArticle:
+def parse_article(
+    text: str, *, source_name: str = "", report: ImportReport | None = None
+) -> SourceArticle:
     """Parse the source text of one article and its comment thread.
 
     The format has no ids: the importer names the article by its slug and knows comments by
     their place and text. Raises ``ImportFormatError`` (with the offending line number) for
-    malformed input.
+    malformed input. Footer text dropped after the byline goes to ``report``.
     """
     text = text.removeprefix("\ufeff")
     # Normalise line endings first so that line numbers match what an editor shows.
@@ -125,7 +131,10 @@ def parse_article(text: str, *, source_name: str = "") -> SourceArticle:
     reader = LineReader(lines)
     title, summary, topics = _parse_header(reader)
     body = _parse_body(reader, topics)
-    byline = _parse_byline(reader)
+    byline, dropped_footer = _parse_byline(reader)
+    if report is not None:
+        for line_number, paragraph in dropped_footer:
+            report.add("footer_dropped", line_number, repr(paragraph[:80]))
     return SourceArticle(
         source=SOURCE,
         original_id="",
@@ -237,8 +246,9 @@ def _parse_body(reader: LineReader, topics: list[str]) -> str:
     return join_paragraphs(paragraphs)
 
 
-def _parse_byline(reader: LineReader) -> str:
-    """Read what lies between the article and the thread: a byline and site boilerplate.
+def _parse_byline(reader: LineReader) -> tuple[str, list[tuple[int, str]]]:
+    """Read what lies between the article and the thread: a byline, site boilerplate, and
+    other footer text, returned apart (line number, text) to be reported as dropped.
 
     Stops after the "Log in or register" line, or before the first bullet line, or at the end.
     """
@@ -274,9 +284,6 @@ def _parse_byline(reader: LineReader) -> str:
         if not lines[0].startswith(BOILERPLATE_PREFIXES)
     ]
     if not content:
-        return ""
-    if len(content) > 1:
-        raise ImportFormatError(
-            content[1][0], "unexpected text after the byline (only one byline paragraph is allowed)"
-        )
-    return "\n".join(content[0][1])
+        return "", []
+    (_, byline), *rest = content
+    return "\n".join(byline), [(number, " ".join(lines)) for number, lines in rest]

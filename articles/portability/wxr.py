@@ -136,7 +136,7 @@ def _article(element, fields, report: ImportReport) -> SourceArticle:
         report.add("missing_id", line, f"post {title!r}", "no guid or link: known by its post id")
     article.published_at = _published(fields)
     if article.published_at is None:
-        report.add("bad_date", line, article.label, "no readable date: the import time is used")
+        report.add("bad_date", line, article.label, "no readable date: shown without a date")
     article.comments = [
         comment
         for comment in (_comment(c, report) for c in fields.get("wp:comment", ()))
@@ -190,6 +190,10 @@ def _comment(element, report: ImportReport) -> SourceComment | None:
             if comment.created_at
             else f"times {gmt!r}/{local!r} unreadable: the parent's or the article's is used",
         )
+    karma = _one(fields, "wp:comment_karma").strip()
+    # One number, up minus down: kept as the votes it stands for.
+    if karma.lstrip("-").isdigit() and len(karma) < 10:
+        comment.upvotes, comment.downvotes = max(int(karma), 0), max(-int(karma), 0)
     approved = _one(fields, "wp:comment_approved").strip()
     if "forum_state" in meta:
         comment.state = parse_state(meta["forum_state"], comment, report)
@@ -238,7 +242,7 @@ def write(threads: Iterable[ArticleThread], out) -> None:
 def _write_item(w: XmlWriter, article: Article, comments: list[Comment]) -> None:
     with w.element("item"):
         _write_post_fields(w, article)
-        for topic in article.topics:
+        for topic in article.topic_names:
             w.leaf("category", topic, {"domain": "category", "nicename": slugify(topic)})
         _write_meta(
             w,
@@ -256,17 +260,19 @@ def _write_item(w: XmlWriter, article: Article, comments: list[Comment]) -> None
 
 def _write_post_fields(w: XmlWriter, article: Article) -> None:
     when = article.published_at
+    # WordPress writes an unknown date as zeros (its drafts); it reads back as no date.
+    wp_date = format_timestamp(when, zone=False) if when else "0000-00-00 00:00:00"
     w.leaf("title", article.title)
     w.leaf("link", article.source_url or page_url(article))
-    w.leaf("pubDate", format_datetime(when, usegmt=True))
+    w.leaf("pubDate", format_datetime(when, usegmt=True) if when else "")
     w.leaf("guid", article_identity(article, SOURCE)[1], {"isPermaLink": "false"})
     w.leaf(f"{{{WXR_NAMESPACES['dc']}}}creator", "")
     w.leaf("description", "")
     w.leaf(f"{{{WXR_NAMESPACES['content']}}}encoded", render_plain_text(article.body))
     w.leaf(f"{{{WXR_NAMESPACES['excerpt']}}}encoded", render_plain_text(article.summary))
     w.leaf(f"{_WP}post_id", str(article.pk))
-    w.leaf(f"{_WP}post_date", format_timestamp(when, zone=False))
-    w.leaf(f"{_WP}post_date_gmt", format_timestamp(when, zone=False))
+    w.leaf(f"{_WP}post_date", wp_date)
+    w.leaf(f"{_WP}post_date_gmt", wp_date)
     w.leaf(f"{_WP}comment_status", "open" if article.comments_open else "closed")
     w.leaf(f"{_WP}ping_status", "closed")
     w.leaf(f"{_WP}post_name", article.slug)
@@ -287,6 +293,7 @@ def _write_comment(w: XmlWriter, comment: Comment, ids: dict[int, str]) -> None:
         w.leaf(f"{_WP}comment_date", created)
         w.leaf(f"{_WP}comment_date_gmt", created)
         w.leaf(f"{_WP}comment_content", comment.body_html)
+        w.leaf(f"{_WP}comment_karma", str(comment.upvotes - comment.downvotes))
         w.leaf(f"{_WP}comment_approved", _WRITTEN_STATES[comment.state])
         w.leaf(f"{_WP}comment_type", "comment")
         w.leaf(f"{_WP}comment_parent", ids[comment.parent_id] if comment.parent_id else "0")

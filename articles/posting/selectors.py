@@ -3,6 +3,7 @@
 from django.conf import settings
 
 from articles.models import Article, Comment
+from articles.newsroom.selectors import accepting_comments_q
 from articles.permissions import AUTHOR_CHANGEABLE, edit_window_start
 from articles.posting.antiabuse import active_sanction
 
@@ -19,7 +20,7 @@ def comment_edit_refusal(comment: Comment, editor) -> str:
     if comment.created_at <= edit_window_start():
         minutes = settings.COMMENT_EDIT_WINDOW_MINUTES
         return f"Comments can only be edited in the first {minutes} minutes after posting."
-    if not Article.objects.filter(pk=comment.article_id, comments_open=True).exists():
+    if not Article.objects.filter(accepting_comments_q(), pk=comment.article_id).exists():
         return "Comments on this article are closed."
     sanction = active_sanction(editor)
     return sanction.message if sanction is not None else ""

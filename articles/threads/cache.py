@@ -4,9 +4,10 @@ A cached page's key names three versions, and a page is found only while all thr
 
 * the release (``settings.RELEASE``): two releases never share HTML during a rolling deploy;
 * the article's thread version in PostgreSQL (``ThreadVersion``), bumped by triggers in the
-  transaction of every write to its comments and read with the article row the page already
-  fetches: a Redis that restarted, failed over or lost an invalidation still cannot serve a page
-  older than the last committed write;
+  transaction of every write to its comments (not of a vote's totals alone: votes keep cached
+  pages) or to its pinned comment, and read with the article row the page already fetches: a
+  Redis that restarted, failed over or lost an invalidation still cannot serve a page older
+  than the last committed write;
 * a token in Redis that ``thread_changed`` replaces after commit, for writes that change what a
   thread shows without touching its comments (e.g. an author's name).
 
@@ -25,7 +26,10 @@ from collections.abc import Callable, Hashable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
+from articles.models import ThreadVersion
 from forum.cache import CacheUnavailable
 from forum.metrics import PAGE_CACHE
 
@@ -73,6 +77,14 @@ def _token(article_id: int) -> str | None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
         token = cache.get(key)
     return token  # None from a cache that keeps nothing (DummyCache)
+
+
+def with_thread_version(articles):
+    """``articles`` annotated with ``thread_version``, the PostgreSQL-held version of their
+    threads (0 before their first comment), for :func:`cached_thread`: read with the article
+    row a page already fetches, it costs no query of its own."""
+    version = ThreadVersion.objects.filter(article=OuterRef("pk")).values("version")
+    return articles.annotate(thread_version=Coalesce(Subquery(version), 0))
 
 
 def cached_thread[T](

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Subquery
 
-from articles.models import Article, ThreadVersion, UserSanction
-from articles.permissions import may_moderate_expression
+from articles.models import Article, UserSanction
+from articles.newsroom.selectors import with_topic_links
+from articles.permissions import may_edit_articles_expression, may_moderate_expression
+from articles.threads.cache import with_thread_version
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,16 @@ def for_viewer(queryset, user):
 
 
 def articles_for_viewer(user):
-    """Articles annotated for ``user`` by :func:`for_viewer` (the article page), and with
-    ``thread_version``, the version its cached pages belong to (threads/cache.py)."""
-    version = ThreadVersion.objects.filter(article=OuterRef("pk")).values("version")
-    articles = Article.objects.annotate(thread_version=Coalesce(Subquery(version), 0))
-    return for_viewer(articles, user)
+    """The articles ``user`` may read, annotated by :func:`for_viewer` and with their topics
+    (the article page): editors also read drafts, scheduled and withdrawn articles
+    (``viewer_may_edit``), in the same query. Each carries ``thread_version``, the version its
+    cached pages belong to (threads/cache.py)."""
+    articles = with_thread_version(Article.objects.all())
+    articles = with_topic_links(for_viewer(articles, user))
+    if not user.is_authenticated:
+        return articles.published()
+    articles = articles.annotate(viewer_may_edit=may_edit_articles_expression(user))
+    return articles.filter(Article.public_q() | Q(viewer_may_edit=True))
 
 
 def viewer_from(obj, user) -> Viewer:

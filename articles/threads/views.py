@@ -1,30 +1,22 @@
-"""Reading pages: the article list, an article with its thread, a comment's permalink."""
+"""Reading pages: an article with its thread, a comment's permalink."""
 
 import re
 
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
-from articles.models import Comment
+from articles.models import Article, Comment
 from articles.posting.forms import CommentForm
 from articles.site.errors import NotFoundHere
 from articles.threads import cache, selectors
+from articles.threads.ancestors import comment_ancestors
 from articles.threads.render import render_thread
 from articles.threads.selectors import thread_query
 from articles.threads.viewer import articles_for_viewer, for_viewer, viewer_from
 
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
-
-
-class ArticleListView(ListView):
-    template_name = "articles/article_list.html"
-    context_object_name = "articles"
-    paginate_by = 20
-
-    def get_queryset(self):
-        return selectors.article_list()
 
 
 def _page_number(value: str | None) -> int | None:
@@ -81,7 +73,9 @@ class ArticleDetailView(DetailView):
             "articles/_discussion.html",
             {
                 "page": page,
-                "thread_html": render_thread(page.comments, viewer),
+                "thread_html": render_thread(
+                    page.comments, viewer, thread_open=self.object.accepts_comments
+                ),
                 "sort_links": [
                     {
                         "label": label,
@@ -99,21 +93,28 @@ class ArticleDetailView(DetailView):
 
 
 class CommentDetailView(DetailView):
-    """The permalink page: a comment with the comments above it and its replies."""
+    """The permalink page: a comment with the nearest comments above it and its replies."""
 
     template_name = "articles/comment_detail.html"
     context_object_name = "comment"
 
     def get_queryset(self):
         # As for an article page, what the reader may do comes with the comment.
-        return for_viewer(Comment.objects.select_related("article", "author"), self.request.user)
+        comments = Comment.objects.select_related("article", "author").filter(
+            article__in=Article.objects.published()
+        )
+        return for_viewer(comments, self.request.user)
 
     def get_context_data(self, **kwargs):
         viewer = viewer_from(self.object, self.request.user)
         thread = selectors.subthread_for_comment(self.object, viewer)
+        ancestors = comment_ancestors(self.object, viewer)
         return super().get_context_data(
-            ancestors=selectors.comment_ancestors(self.object, viewer),
-            thread_html=render_thread(thread.comments, viewer),
+            ancestors=ancestors.comments,
+            up_url=ancestors.up_url,
+            thread_html=render_thread(
+                thread.comments, viewer, thread_open=self.object.article.accepts_comments
+            ),
             show_text=thread.comments[0].shown,
             in_thread_url=selectors.comment_thread_url(self.object, viewer=viewer),
             viewer=viewer,

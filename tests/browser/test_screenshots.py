@@ -27,7 +27,8 @@ def shoot(new_page, artifacts):
             if username:
                 log_in(page, username)
             page.goto(url)
-            page.screenshot(path=folder / f"{name}-{width}.png", full_page=True)
+            # A 1,000-comment page is a picture of about 11 MB: give it time on a busy machine.
+            page.screenshot(path=folder / f"{name}-{width}.png", full_page=True, timeout=90_000)
             scroll_width, inner_width = page_width(page)
             assert scroll_width <= inner_width, f"{name} at {width} px is {scroll_width} px wide"
             pages[width] = page

@@ -34,6 +34,7 @@ OPEN_TO_VISITORS = {
 OPEN_TO_EVERY_USER = {
     "comment_create": "replying to anyone's comment is what a forum is for",
     "comment_report": "reporting someone else's comment to the moderators is what it is for",
+    "comment_vote": "voting on someone else's comment is what it is for (never on one's own)",
     "password_change": "acts on the signed-in user's own account only",
     "comment_preview": "renders the caller's own text and stores nothing",
 }

@@ -71,7 +71,7 @@ def picture(*, with_source_text):
             )
             for c in comments
         ]
-        fields = ("slug", "title", "summary", "body", "topics", "byline", "source_name")
+        fields = ("slug", "title", "summary", "body", "topic_names", "byline", "source_name")
         more = ("source_url", "published_at", "comments_open")
         articles.append(([getattr(article, f) for f in fields + more], rows))
     return articles
@@ -80,6 +80,7 @@ def picture(*, with_source_text):
 def empty_the_forum():
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM articles_comment")
+        cursor.execute("DELETE FROM articles_article_topics")
         cursor.execute("DELETE FROM articles_article")
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.portability.records import SourceArticle, SourceComment
+from articles.portability.records import ImportReport, SourceArticle, SourceComment
 from articles.portability.text import (
     ImportFormatError,
     looks_like_signature,
@@ -453,8 +453,14 @@ def test_empty_article_body() -> None:
 
 
 def test_two_byline_paragraphs(sample_text: str) -> None:
+    # The first paragraph is the byline; the rest is dropped footer text (the import reports it).
     text = replace_line(sample_text, 39, "", "Another paragraph.", "")
-    assert_format_error(text, 40, "unexpected text after the byline")
+    report = ImportReport()
+    parsed = parse_article(text, report=report)
+    assert parsed.byline.startswith("Leon covers")
+    assert [(p.kind, p.line, p.record) for p in report.problems] == [
+        ("footer_dropped", 40, "'Another paragraph.'")
+    ]
 
 
 def test_indented_text_before_the_thread(sample_text: str) -> None:

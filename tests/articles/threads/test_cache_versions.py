@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Comment, ThreadVersion
+from articles.votes.services import UP, comment_pin, comment_unpin, vote_cast
 from forum.release import current_release
-from tests.factories import make_comment
+from tests.factories import make_comment, make_user
 from tests.processes import redis_server
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,24 @@ def test_every_statement_on_comments_bumps_the_version_in_its_transaction(articl
     assert before < after_insert < _version(article)
 
 
+def test_a_vote_leaves_the_version_as_it_was(article):
+    # Votes deliberately keep cached pages (README, "Votes and ranking"): only the totals change.
+    comment = make_comment(article)
+    before = _version(article)
+    vote_cast(comment_id=comment.pk, voter=make_user(), value=UP)
+    assert Comment.objects.get(pk=comment.pk).upvotes == 1
+    assert _version(article) == before
+
+
+def test_pinning_and_unpinning_bump_the_version(article, moderator):
+    comment = make_comment(article)
+    before = _version(article)
+    comment_pin(comment=comment, moderator=moderator)
+    pinned = _version(article)
+    comment_unpin(comment=comment, moderator=moderator)
+    assert before < pinned < _version(article)
+
+
 def test_a_lost_invalidation_never_serves_an_older_page(
     client, article, thread_cache, django_capture_on_commit_callbacks
 ):
@@ -44,6 +63,19 @@ def test_a_lost_invalidation_never_serves_an_older_page(
         Comment.objects.filter(pk=comment.pk).update(state=Comment.State.HIDDEN)
 
     assert "Soon hidden" not in client.get(url).content.decode()
+
+
+def test_a_lost_invalidation_never_serves_older_comments_json(
+    client, article, thread_cache, django_capture_on_commit_callbacks
+):
+    comment = make_comment(article, body="Soon hidden from integrations")
+    url = reverse("comments_json", args=[article.slug])
+    assert "Soon hidden from integrations" in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=False):
+        Comment.objects.filter(pk=comment.pk).update(state=Comment.State.HIDDEN)
+
+    assert "Soon hidden from integrations" not in client.get(url).content.decode()
 
 
 def test_a_persistent_redis_restarted_after_a_hide_during_its_outage_serves_no_hidden_text(
