@@ -17,7 +17,10 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", posting.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", posting.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", posting.comment_report, name="comment_report"),
-    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/settings/", accounts.account_settings, name="account_settings"),
+    path("accounts/settings/data/", accounts.account_download, name="account_download"),
+    path("accounts/settings/delete/", accounts.account_delete, name="account_delete"),
+    path("users/<str:username>/", accounts.profile, name="user_profile"),
     path("health/", site.health, name="health"),
 ]
 

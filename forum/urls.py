@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,9 +9,12 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Before django.contrib.auth's own: the login with rate limits answers this address.
+    # allauth's pages (README "Accounts"); the login with the forum's limits answers its address,
+    # and the three the site links to most keep their short names.
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/logout/", allauth_views.logout, name="logout"),
+    path("accounts/signup/", allauth_views.signup, name="signup"),
+    path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
 ]
 

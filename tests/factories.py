@@ -2,6 +2,7 @@
 
 import itertools
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from articles.models import Article, Comment
@@ -14,10 +15,17 @@ _sequence = itertools.count(1)
 PASSWORD = "a-long-test-passphrase-42"
 
 
-def make_user(username=None, password=PASSWORD, **extra):
-    """A user; ``password=None`` skips the deliberately slow hashing for users who never log in."""
+def make_user(username=None, password=PASSWORD, verified=True, **extra):
+    """A user with a verified e-mail address (``verified=False``: unverified; ``None``: none,
+    as accounts made before e-mail were); ``password=None`` skips the deliberately slow hashing
+    for users who never log in."""
     username = username or f"reader{next(_sequence)}"
-    return get_user_model().objects.create_user(username=username, password=password, **extra)
+    if verified is not None:
+        extra.setdefault("email", f"{username}-{next(_sequence)}@example.com")
+    user = get_user_model().objects.create_user(username=username, password=password, **extra)
+    if verified is not None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+    return user
 
 
 def make_moderator(username=None, **extra):

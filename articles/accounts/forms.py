@@ -1,11 +1,14 @@
-"""Sign-up and login forms: a honeypot, bounded passwords, and the login rate limits."""
+"""Account forms: allauth's sign-up and login with a honeypot, bounded passwords and the login
+rate limits; the admin's login under the same limits; preferences; leaving."""
 
+from allauth.account import forms as allauth_forms
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from articles.accounts.services import login_rate_limited
+from articles.models import Profile
 from articles.posting.forms import HoneypotMixin
 
 # Far beyond any passphrase, and far below what would make hashing a denial of service.
@@ -20,35 +23,71 @@ def _limit_passwords(form):
             field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
 
 
-class SignupForm(HoneypotMixin, UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)
+def _refuse_when_limited(request, login):
+    # Refused before the password is checked, so guessing stays blocked for the whole window,
+    # right password or not.
+    if login_rate_limited(request, login=login):
+        raise ValidationError(
+            "Too many login attempts. Wait a few minutes, then try again.", code="rate_limited"
+        )
+
+
+class SignupForm(HoneypotMixin, allauth_forms.SignupForm):
+    """allauth's sign-up (username, e-mail address, password twice) with a honeypot."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_passwords(self)
 
 
-class _RateLimitedLogin:
-    """Refuse the attempt before the password is checked once its address or account is over
-    the limit, so guessing stays blocked for the whole window, right password or not."""
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login (username or e-mail address) under the forum's login limits."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_passwords(self)
+        self.fields["login"].label = "Username or e-mail address"
+
+    def clean(self):
+        _refuse_when_limited(self.request, self.data.get("login", ""))
+        return super().clean()
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, under the same limits."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_passwords(self)
 
     def clean(self):
-        if login_rate_limited(self.request):
-            raise ValidationError(
-                "Too many login attempts. Wait a few minutes, then try again.",
-                code="rate_limited",
-            )
+        _refuse_when_limited(self.request, self.data.get("username", ""))
         return super().clean()
 
 
-class LoginForm(_RateLimitedLogin, AuthenticationForm):
-    """The site's login form."""
+class PreferencesForm(forms.Form):
+    """Display preferences."""
+
+    thread_order = forms.ChoiceField(choices=Profile.ThreadOrder.choices, label="Show discussions")
+    reply_notifications = forms.BooleanField(
+        required=False, label="Mail me when someone replies to my comments"
+    )
 
 
-class AdminLoginForm(_RateLimitedLogin, AdminAuthenticationForm):
-    """The admin's login form, under the same limits."""
+class DeleteAccountForm(forms.Form):
+    """Confirming the deletion of one's own account with its password."""
+
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=PASSWORD_MAX_LENGTH,
+        label="Your password",
+    )
+    comments = forms.ChoiceField(
+        choices=[
+            ("keep", "Keep the text of my comments, under “[deleted account]”"),
+            ("remove", "Remove the text of my comments (their replies stay)"),
+        ],
+        widget=forms.RadioSelect,
+        initial="keep",
+        label="Your comments",
+    )

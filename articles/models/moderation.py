@@ -148,6 +148,8 @@ class AuditLogEntry(models.Model):
         SUSPEND = "suspend", "Suspend user"
         BAN = "ban", "Ban user"
         LIFT = "lift", "Lift suspension or ban"
+        ACCOUNT_EXPORT = "account_export", "User downloaded their data"
+        ACCOUNT_DELETE = "account_delete", "User deleted their account"
 
     # NULL: the site itself acted (a watched word, a new account, enough reports).
     actor = models.ForeignKey(

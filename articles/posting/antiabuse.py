@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from typing import NamedTuple
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -72,6 +73,7 @@ class PostingChecks(NamedTuple):
     sanctioned: bool
     duplicate: bool
     earlier_comments: int  # counted up to MODERATION_HOLD_FIRST_COMMENTS only
+    email_verified: bool  # the author has verified an e-mail address
 
 
 # One statement for every check of a new post: it is a hot path, and through the ORM these
@@ -93,7 +95,10 @@ SELECT
     ),
     (SELECT count(*) FROM (
         SELECT 1 FROM {Comment._meta.db_table} WHERE author_id = %(author)s LIMIT %(first)s
-    ) AS earlier)
+    ) AS earlier),
+    EXISTS (
+        SELECT 1 FROM {EmailAddress._meta.db_table} WHERE user_id = %(author)s AND verified
+    )
 """  # noqa: S608 - table names and states from the models; every value is a parameter
 
 
@@ -103,7 +108,7 @@ def posting_checks(
     """Whether comments on the article are open, whether the comment replied to is shown,
     whether the author is suspended or banned, has posted ``body`` within
     ``COMMENT_DUPLICATE_WINDOW_MINUTES``, and how many comments they posted before (up to
-    ``MODERATION_HOLD_FIRST_COMMENTS``): one query."""
+    ``MODERATION_HOLD_FIRST_COMMENTS``), and whether they verified an e-mail address: one query."""
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -119,6 +124,14 @@ def posting_checks(
             },
         )
         return PostingChecks(*cursor.fetchone())
+
+
+def unverified_error() -> ValidationError:
+    """The refusal of a post from an account whose e-mail address is not verified yet."""
+    return ValidationError(
+        "Verify your e-mail address before posting: follow the link we mailed you, or send a "
+        "new one from your account settings."
+    )
 
 
 def duplicate_error() -> ValidationError:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles.accounts.selectors import has_verified_email
 from articles.formflow import submit
 from articles.models import Article, Comment
 from articles.moderation import services as moderation
@@ -18,11 +19,11 @@ from articles.threads.selectors import comment_thread_url, thread_sort
 from articles.threads.viewer import Viewer
 
 
-def _compose(request, *, article, parent, form, status=200):
+def _compose(request, *, article, parent, form, status=200, email_verified=None):
     return render(
         request,
         "articles/comment_form.html",
-        {"article": article, "parent": parent, "form": form},
+        {"article": article, "parent": parent, "form": form, "email_verified": email_verified},
         status=status,
     )
 
@@ -33,7 +34,13 @@ def comment_reply(request, pk):
     """The reply page for readers without JavaScript: the parent, then the form."""
     parent = get_object_or_404(Comment.objects.visible().select_related("article", "author"), pk=pk)
     form = CommentForm(initial={"parent": parent.pk})
-    return _compose(request, article=parent.article, parent=parent, form=form)
+    return _compose(
+        request,
+        article=parent.article,
+        parent=parent,
+        form=form,
+        email_verified=has_verified_email(request.user),
+    )
 
 
 def _parent_and_article(form, slug):

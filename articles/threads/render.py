@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from string import Formatter
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -64,6 +65,19 @@ def _pk_url(name: str) -> Callable[[int], str]:
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
+def _author_html() -> Callable[[str, bool], str]:
+    # A member's name links to their profile; an imported author's or a deleted account's does
+    # not. Built from one reverse(), like the permalinks.
+    prefix, suffix = reverse("user_profile", args=["~"]).split("~")
+
+    def author_html(name: str, member: bool) -> str:
+        if not member:
+            return _escape(name)
+        return f'<a href="{prefix}{_escape(quote(name, safe=""))}{suffix}">{_escape(name)}</a>'
+
+    return author_html
+
+
 def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
     """The comments (``records.ThreadComment``, in thread order with their nesting marks, as
     the selector prepared them for ``viewer``) as one ``<ol class="thread">``; an empty string
@@ -85,7 +99,8 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
     permalink, reply_url = _pk_url("comment_detail"), _pk_url("comment_reply")
     reader_tools = _ReaderTools(parts, viewer) if viewer.user_id is not None else None
     tools = mod_tools = ""  # an anonymous reader's
-    authors: dict[str, str] = {}  # a few hundred people write most of a big thread
+    authors: dict[tuple[str, bool], str] = {}  # a few hundred people write most of a big thread
+    author_html = _author_html()
     out = [parts["thread_start"]()]
     for c in comments:
         count = c.replies
@@ -100,9 +115,10 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
                 )
             )
             continue
-        author = authors.get(c.author)
+        member = c.author_id is not None
+        author = authors.get((c.author, member))
         if author is None:
-            author = authors[c.author] = _escape(c.author)
+            author = authors[c.author, member] = author_html(c.author, member)
         title = _escape(c.title) if c.title else untitled
         if reader_tools is not None:
             tools, mod_tools = reader_tools.tools(c), reader_tools.mod_tools(c)

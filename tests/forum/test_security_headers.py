@@ -180,7 +180,7 @@ def test_production_cookies_are_secure_http_only_and_same_site(
     with override_settings(**production_security_settings):
         page = client.get(reverse("login"), secure=True)
         response = client.post(
-            reverse("login"), {"username": "kim", "password": PASSWORD}, secure=True
+            reverse("login"), {"login": "kim", "password": PASSWORD}, secure=True
         )
     assert response.status_code == 302
     for cookie in (page.cookies["csrftoken"], response.cookies["sessionid"]):
@@ -192,7 +192,7 @@ def test_production_cookies_are_secure_http_only_and_same_site(
 def test_development_cookies_are_http_only_too(client):
     make_user("lee")
     page = client.get(reverse("login"))
-    response = client.post(reverse("login"), {"username": "lee", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": "lee", "password": PASSWORD})
     assert page.cookies["csrftoken"]["httponly"] is True
     assert response.cookies["sessionid"]["httponly"] is True
 
