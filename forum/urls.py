@@ -1,6 +1,7 @@
 from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.http import require_GET
 
 from articles.accounts import views as accounts
 from articles.accounts.forms import AdminLoginForm
@@ -13,7 +14,13 @@ urlpatterns = [
     # and the three the site links to most keep their short names.
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", allauth_views.logout, name="logout"),
-    path("accounts/signup/", allauth_views.signup, name="signup"),
+    path("accounts/signup/", accounts.SignupView.as_view(), name="signup"),
+    # A page that only tells; allauth's own answers any method.
+    path(
+        "accounts/confirm-email/",
+        require_GET(allauth_views.email_verification_sent),
+        name="account_email_verification_sent",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
 ]

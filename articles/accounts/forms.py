@@ -13,6 +13,8 @@ from articles.posting.forms import HoneypotMixin
 
 # Far beyond any passphrase, and far below what would make hashing a denial of service.
 PASSWORD_MAX_LENGTH = 1024
+# The longest e-mail address (RFC 5321); usernames are shorter.
+LOGIN_MAX_LENGTH = 254
 
 
 def _limit_passwords(form):
@@ -46,7 +48,11 @@ class LoginForm(allauth_forms.LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_passwords(self)
-        self.fields["login"].label = "Username or e-mail address"
+        login = self.fields["login"]
+        login.label = "Username or e-mail address"
+        login.max_length = LOGIN_MAX_LENGTH
+        login.validators.append(MaxLengthValidator(LOGIN_MAX_LENGTH))
+        login.widget.attrs["maxlength"] = str(LOGIN_MAX_LENGTH)
 
     def clean(self):
         _refuse_when_limited(self.request, self.data.get("login", ""))

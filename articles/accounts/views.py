@@ -33,6 +33,15 @@ class LoginView(allauth_views.LoginView):
         return response
 
 
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, answering 400 when the form is refused, like every form of the site."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 @require_GET
 def profile(request, username):
     """A member's public page: join date, comment count, their shown comments newest first."""

@@ -26,15 +26,26 @@ OPEN_TO_VISITORS = {
     "login": "signing in",
     "signup": "creating an account",
     "logout": "ends the caller's own session; harmless without one",
-    "password_reset": "asking for a reset e-mail",
-    "password_reset_confirm": "following the link from that e-mail",
+    "account_logout": "the same view as logout, under allauth's name",
+    "account_reset_password": "asking for a reset e-mail",
+    "account_reset_password_from_key": "following the link from that e-mail",
+    "account_confirm_email": "following the verification link, signed in or not",
+    "account_confirm_login_code": "a step of signing in (codes are off: it sends to log in)",
 }
 
 # Views every signed-in user may use on what other users wrote, and why that is right.
 OPEN_TO_EVERY_USER = {
     "comment_create": "replying to anyone's comment is what a forum is for",
     "comment_report": "reporting someone else's comment to the moderators is what it is for",
-    "password_change": "acts on the signed-in user's own account only",
+    "account_change_password": "acts on the signed-in user's own account only",
+    "account_set_password": "acts on the signed-in user's own account only",
+    "account_email": "acts on the signed-in user's own addresses only",
+    "account_reauthenticate": "confirms the signed-in user's own password",
+    "account_request_reauthentication_code": "reauthenticates the signed-in user themselves",
+    "account_confirm_reauthentication_code": "reauthenticates the signed-in user themselves",
+    "account_settings": "the signed-in user's own preferences",
+    "account_download": "the signed-in user's own data",
+    "account_delete": "deletes the signed-in user's own account, after their password",
 }
 
 # What an ordinary user sends when trying to act on someone else's comment: plausible fields for
@@ -69,8 +80,9 @@ def world(db):
         "content_type_id": 1,
         "app_label": "auth",
         "url": "no-such-admin-page/",
-        "uidb64": "MQ",
-        "token": "set-password",
+        "uidb36": "1",
+        "key": "no-such-key",
+        "username": owner.username,
     }
     return {
         "values": values,

@@ -36,6 +36,8 @@ def production_security_settings():
         env.setenv("FORUM_MODE", "production")
         env.setenv("SECRET_KEY", secrets.token_urlsafe(60))
         env.setenv("ALLOWED_HOSTS", "forum.example")
+        env.setenv("EMAIL_URL", "smtp+tls://forum:secret@mail.example:587")
+        env.setenv("DEFAULT_FROM_EMAIL", "forum@forum.example")
         values = runpy.run_path(str(SETTINGS_FILE))
     return {name: value for name, value in values.items() if name.startswith(_SECURITY_SETTINGS)}
 
@@ -127,8 +129,9 @@ def pages(db):
         "content_type_id": 1,
         "app_label": "auth",
         "url": "no-such-admin-page/",
-        "uidb64": "MQ",
-        "token": "set-password",
+        "uidb36": "1",
+        "key": "no-such-key",
+        "username": author.username,
     }
     found = [e for e in endpoints(values) if e.methods is None or "GET" in e.methods]
     return {"endpoints": found, "reader": author, "admin": admin, "slug": article.slug}

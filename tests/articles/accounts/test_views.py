@@ -40,6 +40,7 @@ def test_signup_rejects_weak_passwords_and_offsite_next(client, db):
         reverse("signup"),
         {"username": "xx", "email": "x@example.com", "password1": "123", "password2": "123"},
     )
+    assert response.status_code == 400
     assert "too short" in response.content.decode()
     assert not get_user_model().objects.filter(username="xx").exists()
 
