@@ -25,19 +25,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """Refuse reserved names, names that mix look-alike letters of different alphabets, and
         names that are, or look like, an existing one; store the name NFKC-normalised."""
         username = unicodedata.normalize("NFKC", username).strip()
-        username = super().clean_username(username, shallow=True)
         skeleton = username_skeleton(username)
         reserved = {username_skeleton(name) for name in settings.ACCOUNT_USERNAME_BLACKLIST}
         if skeleton in reserved:
             raise ValidationError(
                 f"“{username}” is reserved. Please choose another username.", code="reserved"
             )
-        if confusables.is_dangerous(username):
-            raise ValidationError(
-                "This username mixes letters of different alphabets that look alike. "
-                "Please write it in one alphabet.",
-                code="mixed_script",
-            )
+        username = super().clean_username(username, shallow=True)  # allauth's validators
         if not shallow:
             clash = selectors.username_clash(key=username_key(username), skeleton=skeleton)
             if clash == "taken":
@@ -49,6 +43,12 @@ class AccountAdapter(DefaultAccountAdapter):
                     "That username looks the same as an existing one. Please choose another.",
                     code="username_confusable",
                 )
+        if confusables.is_dangerous(username):
+            raise ValidationError(
+                "This username mixes letters of different alphabets that look alike. "
+                "Please write it in one alphabet.",
+                code="mixed_script",
+            )
         return username
 
     def render_mail(self, template_prefix, email, context, headers=None):

@@ -1,6 +1,8 @@
 """Account forms: allauth's sign-up and login with a honeypot, bounded passwords and the login
 rate limits; the admin's login under the same limits; preferences; leaving."""
 
+import unicodedata
+
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -53,6 +55,10 @@ class LoginForm(allauth_forms.LoginForm):
         login.max_length = LOGIN_MAX_LENGTH
         login.validators.append(MaxLengthValidator(LOGIN_MAX_LENGTH))
         login.widget.attrs["maxlength"] = str(LOGIN_MAX_LENGTH)
+
+    def clean_login(self):
+        # Read as sign-up stored it: full-width letters are their ASCII selves.
+        return unicodedata.normalize("NFKC", super().clean_login())
 
     def clean(self):
         _refuse_when_limited(self.request, self.data.get("login", ""))
