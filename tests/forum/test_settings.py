@@ -73,13 +73,15 @@ def test_production_refuses_to_start_without_mail_settings(missing):
 
 @needs_database_url
 def test_mail_settings_come_from_email_url():
-    show = ", ".join(
-        f"settings.{name}" for name in ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS")
-    )
+    names = ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS")
+    show = ", ".join(f"settings.{name}" for name in names)
     result = load_settings(show=show, DATABASE_URL=DATABASE, **MAIL)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.core.mail.backends.smtp.EmailBackend", "mail.example", "587", "True"
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example",
+        "587",
+        "True",
     ]
 
 

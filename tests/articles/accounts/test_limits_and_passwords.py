@@ -91,9 +91,7 @@ def test_password_reset_requests_are_limited(client, db):
     user = make_user()
     for _ in range(2):
         client.post(reverse("account_reset_password"), {"email": user.email})
-    assert (
-        client.post(reverse("account_reset_password"), {"email": user.email}).status_code == 429
-    )
+    assert client.post(reverse("account_reset_password"), {"email": user.email}).status_code == 429
 
 
 def test_the_password_is_changed_by_its_owner(client, committed):
@@ -125,8 +123,6 @@ def test_verification_mail_is_not_resent_within_the_cooldown(client, committed):
     client.force_login(user)
     for _ in range(3):
         committed(
-            lambda: client.post(
-                reverse("account_email"), {"action_send": "", "email": user.email}
-            )
+            lambda: client.post(reverse("account_email"), {"action_send": "", "email": user.email})
         )
     assert len(mail.outbox) == 1
