@@ -16,6 +16,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from articles.models import Comment
 from tests.factories import make_article, make_comment, make_user
 from tests.urlwalk import endpoints
 
@@ -201,6 +202,24 @@ def test_every_view_refuses_what_it_must(world):
     violations = [v for endpoint in found for v in violations_of(endpoint, world)]
 
     assert violations == []
+
+
+def test_an_unverified_account_posts_nothing_anywhere(world):
+    """An account whose e-mail address is not verified may read and manage its own account, and
+    no URL lets it add or change a comment."""
+    unverified = signed_in(make_user(password=None, verified=False))
+    probe = {**PROBE_DATA, "parent": world["values"]["pk"]}
+    found = []
+    for endpoint in endpoints(world["values"]):
+        if endpoint.admin or endpoint.kind == "read":
+            continue
+        with transaction.atomic():
+            before = list(Comment.objects.order_by("pk").values())
+            response = unverified.post(endpoint.url, probe)
+            if list(Comment.objects.order_by("pk").values()) != before:
+                found.append(f"{endpoint.name}: changed comments ({response.status_code})")
+            transaction.set_rollback(True)
+    assert found == []
 
 
 def test_the_registries_name_only_real_views(world):
