@@ -48,6 +48,15 @@ def has_email(user) -> bool:
     return EmailAddress.objects.filter(user=user.pk).exists() or bool(user.email)
 
 
+def preferences(user) -> dict:
+    """``user``'s display preferences, the defaults where they have no profile yet."""
+    profile = Profile.objects.filter(user=user).first() or Profile()
+    return {
+        "thread_order": profile.thread_order,
+        "reply_notifications": profile.reply_notifications,
+    }
+
+
 def public_profile(username: str):
     """The active user named ``username`` (exactly, or by its key) with ``comment_count``, the
     visible comments only: what any reader may see. 404 for no such user or a deleted one."""
@@ -73,7 +82,6 @@ def public_comments(user, page_number) -> Page:
 def account_data(user) -> dict:
     """Everything the forum keeps about ``user`` that they gave it or wrote: the account, its
     addresses and preferences, and every comment they wrote in any state, with earlier versions."""
-    profile = Profile.objects.filter(user=user).first()
     comments = (
         Comment.objects.filter(author=user)
         .select_related("article")
@@ -90,10 +98,7 @@ def account_data(user) -> dict:
                 {"email": a.email, "verified": a.verified, "primary": a.primary}
                 for a in EmailAddress.objects.filter(user=user).order_by("id")
             ],
-            "preferences": {
-                "thread_order": profile.thread_order if profile else None,
-                "reply_notifications": profile.reply_notifications if profile else None,
-            },
+            "preferences": preferences(user),
         },
         "comments": [_comment_data(c) for c in comments],
     }

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.accounts import selectors, services
 from articles.accounts.forms import DeleteAccountForm, PreferencesForm
 from articles.formflow import submit
-from articles.models import Profile
 from articles.permissions import can_moderate
 from articles.threads.selectors import comment_thread_url
 
@@ -61,11 +60,7 @@ def profile(request, username):
 
 
 def _settings_page(request, *, preferences=None, status=200):
-    profile = Profile.objects.filter(user=request.user).first()
-    initial = {
-        "thread_order": profile.thread_order if profile else Profile.ThreadOrder.OLDEST,
-        "reply_notifications": profile.reply_notifications if profile else True,
-    }
+    initial = selectors.preferences(request.user)
     return render(
         request,
         "accounts/settings.html",

@@ -18,7 +18,7 @@ def _profiles_and_addresses(apps, schema_editor):
             username_key=username_key(user.username),
             username_skeleton=username_skeleton(user.username),
         )
-        email = (user.email or "").strip()
+        email = (user.email or "").strip().lower()  # as allauth stores addresses
         if email and not EmailAddress.objects.filter(email__iexact=email).exists():
             EmailAddress.objects.create(user_id=user.pk, email=email, verified=False, primary=True)
 
