@@ -64,6 +64,9 @@ def test_an_unverified_account_reads_but_cannot_post_until_it_follows_the_link(
 ):
     committed(lambda: sign_up(client, "waiting", "waiting@example.com"))
     page = client.get(article.get_absolute_url()).content.decode()
+    # Queued, not yet delivered: the page promises no more than that.
+    assert "A link to verify waiting@example.com is on its way" in page
+    assert "sent to" not in page
     assert "Verify your e-mail address to join the discussion" in page
     assert 'class="comment-form' not in page
 
