@@ -208,19 +208,31 @@ if _ip_header:
 # Mail: printed to the console in development; EMAIL_URL (smtp+tls://user:pass@host:587,
 # or any backend django-environ knows) in production, which refuses to start without it.
 # Mail is sent by the worker (`manage.py db_worker`), never inside a request's transaction.
+# Django 6.1's MAILERS, not the EMAIL_* settings it deprecates.
+_EMAIL_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+}
 if env.str("EMAIL_URL", default=""):
-    globals().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    _options = {option: _email[name] for name, option in _EMAIL_OPTIONS.items() if name in _email}
+    if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+        _options["timeout"] = env.int("EMAIL_TIMEOUT", default=20)
+    MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _options}}
 elif PRODUCTION:
     raise ImproperlyConfigured(
         "Production mode needs EMAIL_URL (e.g. smtp+tls://user:pass@host:587)."
     )
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="" if PRODUCTION else "forum@localhost")
 if PRODUCTION and not DEFAULT_FROM_EMAIL:
     raise ImproperlyConfigured("Production mode needs DEFAULT_FROM_EMAIL (the sender of its mail).")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # Failed sends are tried again this many times, waiting longer each time.
 EMAIL_SEND_ATTEMPTS = env.int("EMAIL_SEND_ATTEMPTS", default=5)
 

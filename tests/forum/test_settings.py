@@ -1,5 +1,6 @@
 """Settings are read in a fresh interpreter, so each case sees only the environment it sets."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -73,20 +74,25 @@ def test_production_refuses_to_start_without_mail_settings(missing):
 
 @needs_database_url
 def test_mail_settings_come_from_email_url():
-    names = ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS")
-    show = ", ".join(f"settings.{name}" for name in names)
-    result = load_settings(show=show, DATABASE_URL=DATABASE, **MAIL)
+    result = load_settings(show="settings.MAILERS", DATABASE_URL=DATABASE, **MAIL)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
-        "django.core.mail.backends.smtp.EmailBackend",
-        "mail.example",
-        "587",
-        "True",
-    ]
+    mailer = ast.literal_eval(result.stdout.strip())["default"]
+    assert mailer == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "mail.example",
+            "port": 587,
+            "username": "forum",
+            "password": "secret",
+            "use_tls": True,
+            "timeout": 20,
+        },
+    }
 
 
 def test_development_prints_mail_to_the_console():
-    result = load_settings(show="settings.EMAIL_BACKEND", DATABASE_URL="postgres://x@127.0.0.1/x")
+    show = "settings.MAILERS['default']['BACKEND']"
+    result = load_settings(show=show, DATABASE_URL="postgres://x@127.0.0.1/x")
     assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
 
 

@@ -39,10 +39,10 @@ class FlakyBackend(BaseEmailBackend):
         return len(messages)
 
 
-FLAKY = "tests.articles.accounts.test_mail.FlakyBackend"
+FLAKY = {"default": {"BACKEND": "tests.articles.accounts.test_mail.FlakyBackend"}}
 
 
-@override_settings(EMAIL_BACKEND=FLAKY, EMAIL_SEND_ATTEMPTS=5)
+@override_settings(MAILERS=FLAKY, EMAIL_SEND_ATTEMPTS=5)
 def test_a_failed_send_is_logged_and_tried_again(caplog):
     FlakyBackend.failures = 2
     caplog.set_level(logging.INFO, logger="forum.mail")
@@ -58,7 +58,7 @@ def test_a_failed_send_is_logged_and_tried_again(caplog):
     assert "Mail 'Hello' sent to r…@example.com" in caplog.messages
 
 
-@override_settings(EMAIL_BACKEND=FLAKY, EMAIL_SEND_ATTEMPTS=3)
+@override_settings(MAILERS=FLAKY, EMAIL_SEND_ATTEMPTS=3)
 def test_a_mail_that_never_goes_is_logged_as_lost_and_the_page_still_answers(
     client, caplog, django_capture_on_commit_callbacks
 ):
@@ -93,7 +93,7 @@ def test_with_the_database_backend_mail_waits_in_the_queue_for_the_worker():
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(EMAIL_BACKEND=FLAKY, EMAIL_SEND_ATTEMPTS=5)
+@override_settings(MAILERS=FLAKY, EMAIL_SEND_ATTEMPTS=5)
 def test_with_the_database_backend_a_retry_waits_before_it_runs():
     FlakyBackend.failures = 1
     with override_settings(TASKS=DATABASE_QUEUE):
