@@ -1,84 +1,32 @@
-"""The admin site as moderators use it: comments and articles, reports, sanctions, the audit log.
+"""The admin site: the newsroom's articles and topics, and what moderators use (comments,
+reports, sanctions, the audit log).
 
-Moderators (the "Moderators" group) read everything here and act through admin actions, which go
-through the same services as the in-page tools and so write the audit log. Nothing is edited
-in place and nothing is deleted: comments change state, articles lock and unlock.
+Editors (the "Editors" group) write articles and topics here, through the newsroom services.
+Moderators (the "Moderators" group) read everything else here and act through admin actions,
+which go through the same services as the in-page tools and so write the audit log. Nothing
+else is edited in place and nothing is deleted: comments change state, articles lock and unlock.
 """
 
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 
 from articles.models import (
     Article,
+    ArticleRevision,
     AuditLogEntry,
     Comment,
     CommentReport,
+    Topic,
     UserSanction,
 )
 from articles.moderation import selectors
 from articles.moderation import services as moderation
-from articles.permissions import can_moderate
-
-BOTH_PLACES = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
-
-
-class ReasonActionForm(ActionForm):
-    """The actions menu with a box for the reason, which goes into the audit log."""
-
-    reason = forms.CharField(
-        required=False,
-        max_length=moderation.REASON_MAX_LENGTH,
-        label="Reason:",
-        widget=forms.TextInput(attrs={"placeholder": "optional", "size": 30}),
-    )
-
-
-def _action_reason(request) -> str:
-    # The change page prefixes its action form's fields; the list does not.
-    for name in ("reason", f"{admin.ActionLocation.CHANGE_FORM.value}-reason"):
-        if name in request.POST:
-            return request.POST[name]
-    return ""
-
-
-class ModeratedAdmin(admin.ModelAdmin):
-    """Read-only records whose only changes are moderation actions."""
-
-    action_form = ReasonActionForm
-    # The keyword under which the moderation services take the object an action applies to.
-    target = ""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_moderate_permission(self, request):
-        return can_moderate(request.user)
-
-    def _apply(self, request, objects, service, done: str, **arguments):
-        reason = _action_reason(request)
-        succeeded, failures = 0, []
-        for obj in objects:
-            try:
-                service(moderator=request.user, reason=reason, **{self.target: obj}, **arguments)
-            except ValidationError as error:
-                failures.append(f"{obj.pk}: {' '.join(error.messages)}")
-            else:
-                succeeded += 1
-        if succeeded:
-            self.message_user(request, f"{done}: {succeeded}.", messages.SUCCESS)
-        if failures:
-            self.message_user(request, "Not changed — " + "; ".join(failures), messages.WARNING)
+from articles.moderation.admin import BOTH_PLACES, ModeratedAdmin
+from articles.newsroom import services as newsroom
+from articles.newsroom.forms import ArticleForm
+from articles.permissions import can_edit_articles
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -98,6 +46,38 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AuthorFilter(admin.SimpleListFilter):
+    """Comments by one author, whose name is typed in a search box: a list of every user who
+    ever commented would run to thousands of lines."""
+
+    title = "author"
+    parameter_name = "author"
+    template = "admin/articles/author_filter.html"
+
+    def lookups(self, request, model_admin):
+        return ()
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        # The filter's form keeps every other filter of the list as it is.
+        yield {
+            "value": self.value() or "",
+            "kept": [
+                (name, value)
+                for name, value in changelist.get_filters_params().items()
+                if name != self.parameter_name
+            ],
+        }
+
+    def queryset(self, request, queryset):
+        name = (self.value() or "").strip()
+        if not name:
+            return queryset
+        return queryset.filter(Q(author__username__iexact=name) | Q(author_name__iexact=name))
+
+
 @admin.register(Comment)
 class CommentAdmin(ModeratedAdmin):
     target = "comment"
@@ -115,7 +95,7 @@ class CommentAdmin(ModeratedAdmin):
         "state",
         ReportedFilter,
         ("article", admin.RelatedOnlyFieldListFilter),
-        ("author", admin.RelatedOnlyFieldListFilter),
+        AuthorFilter,
     ]
     search_fields = ["title", "body", "author__username", "author_name"]
     list_select_related = ["article", "author"]
@@ -147,10 +127,14 @@ class CommentAdmin(ModeratedAdmin):
             )
         )
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     @admin.display(description="Comment")
     def in_thread(self, comment):
         text = comment.title or comment.body[:80]
-        return f"{'· ' * comment.level}{'↳ ' if comment.level else ''}{text}"
+        # A few dots show a reply's place; past them the Depth column says how deep it is.
+        return f"{'· ' * min(comment.level, 6)}{'↳ ' if comment.level else ''}{text}"
 
     @admin.display(description="Depth", ordering="level")
     def depth(self, comment):
@@ -197,34 +181,91 @@ class CommentAdmin(ModeratedAdmin):
         self._apply(request, queryset, moderation.comment_branch_hide, "Branches hidden")
 
 
+class ArticleRevisionInline(admin.TabularInline):
+    """A published article's earlier versions, newest first, as comment revisions are shown."""
+
+    model = ArticleRevision
+    fields = ["replaced_at", "replaced_by", "title", "summary", "body", "byline"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "Earlier versions"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(ModeratedAdmin):
+    """Editors write, schedule, publish and correct articles here ("View on site" previews a
+    draft); moderators read them and lock or unlock their comments."""
+
     target = "article"
+    form = ArticleForm
+    inlines = [ArticleRevisionInline]
     actions = ["lock_comments", "unlock_comments"]
     list_display = [
         "title",
+        "status",
         "published_at",
+        "comment_policy",
         "comments_open",
         "visible_comments",
         "pending_comments",
         "moderated_comments",
     ]
-    list_filter = ["comments_open", "published_at", "source_name"]
+    list_filter = ["status", "comment_policy", "comments_open", "published_at", "source_name"]
     search_fields = ["title", "summary", "body", "slug"]
     date_hierarchy = "published_at"
-    fields = [
-        "title",
-        "slug",
-        "summary",
-        "body",
-        "topics",
-        "byline",
-        "source_name",
-        "source_url",
-        "published_at",
-        "comments_open",
-    ]
-    readonly_fields = fields
+    filter_horizontal = ["topics"]
+    fields = [*ArticleForm.Meta.fields, "visible_correction"]
+    # What imports and moderators set, shown to editors but not theirs to change.
+    record_fields = ["corrected_at", "comments_open", "source_name", "source_url"]
+
+    def has_add_permission(self, request):
+        return can_edit_articles(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_edit_articles(request.user)
+
+    def get_fields(self, request, obj=None):
+        # A correction is a change to something already written.
+        if obj is None or not self.has_change_permission(request, obj):
+            return [*ArticleForm.Meta.fields, *self.record_fields]
+        return [*self.fields, *self.record_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and (obj.is_public or obj.status == Article.Status.WITHDRAWN):
+            return ["slug", *self.record_fields]
+        return self.record_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if "slug" in self.get_readonly_fields(request, obj):
+            return {}
+        return {"slug": ("title",)}
+
+    def get_changeform_initial_data(self, request):
+        return {"status": Article.Status.DRAFT, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        topics = form.cleaned_data["topics"]
+        if change:
+            newsroom.article_update(
+                article=obj,
+                editor=request.user,
+                topics=topics,
+                visible_correction=form.cleaned_data["visible_correction"],
+            )
+        else:
+            newsroom.article_create(article=obj, topics=topics)
+
+    def save_related(self, request, form, formsets, change):
+        # The services filed the topics; the inline of earlier versions is read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_queryset(self, request):
         # All the counts in the list's one query.
@@ -318,3 +359,15 @@ class UserSanctionAdmin(ModeratedAdmin):
     def user_link(self, sanction):
         url = reverse("moderation_user", args=[sanction.user_id])
         return format_html('<a href="{}">{}</a>', url, sanction.user.get_username())
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """Topics articles are filed under (editors); a topic's page is /topics/<slug>/."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+    def has_delete_permission(self, request, obj=None):
+        return False

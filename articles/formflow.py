@@ -4,6 +4,7 @@ back onto the form, so the page can be shown again (400) with the reason beside 
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -23,3 +24,10 @@ def submit(form, service, /, **arguments) -> tuple[bool, Any]:
     except ValidationError as error:
         add_service_errors(form, error)
         return False, None
+
+
+def form_page(request, template: str, context: dict):
+    """A form's page: 200 when asked for (GET), 400 when a sent form was refused (POST), its
+    errors beside their fields."""
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, context, status=status)

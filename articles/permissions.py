@@ -1,4 +1,5 @@
-"""Who may do what: the moderator guard, and who may read, edit, delete or report a comment.
+"""Who may do what: the moderator and editor guards, and who may read, edit, delete or report
+a comment.
 
 The comment rules are small pure functions of plain values (a state, whether it is the reader's
 own), so the thread query layer, the renderer and the services apply the very same rules, and
@@ -32,6 +33,21 @@ MODERATOR_PERMISSIONS = [
     ("articles", "view_commentreport"),
     ("articles", "view_usersanction"),
     ("articles", "view_auditlogentry"),
+]
+
+EDIT_ARTICLES_PERMISSION = "articles.publish_article"
+EDITORS_GROUP = "Editors"
+# What the Editors group holds: writing articles and topics in the admin, reading old versions.
+# The 0007 migration grants the same list; a test keeps the two equal.
+EDITOR_PERMISSIONS = [
+    ("articles", "publish_article"),
+    ("articles", "add_article"),
+    ("articles", "change_article"),
+    ("articles", "view_article"),
+    ("articles", "add_topic"),
+    ("articles", "change_topic"),
+    ("articles", "view_topic"),
+    ("articles", "view_articlerevision"),
 ]
 
 
@@ -76,13 +92,27 @@ def can_moderate(user) -> bool:
     return user.is_authenticated and user.has_perm(MODERATE_PERMISSION)
 
 
+def can_edit_articles(user) -> bool:
+    """Whether ``user`` may write, preview, schedule and publish articles (an editor)."""
+    return user.is_authenticated and user.has_perm(EDIT_ARTICLES_PERMISSION)
+
+
 def may_moderate_expression(user):
     """:func:`can_moderate` as an SQL expression, to fold it into a query a page makes anyway."""
+    return _permission_expression(user, MODERATE_PERMISSION)
+
+
+def may_edit_articles_expression(user):
+    """:func:`can_edit_articles` as an SQL expression, like :func:`may_moderate_expression`."""
+    return _permission_expression(user, EDIT_ARTICLES_PERMISSION)
+
+
+def _permission_expression(user, permission: str):
     if not user.is_authenticated or not user.is_active:
         return Value(False)
     if user.is_superuser:
         return Value(True)
-    app_label, codename = MODERATE_PERMISSION.split(".")
+    app_label, codename = permission.split(".")
     granted = Permission.objects.filter(
         content_type__app_label=app_label, codename=codename
     ).filter(Q(user=user.pk) | Q(group__user=user.pk))
@@ -108,6 +138,21 @@ def moderator_required(view):
     return guarded
 
 
+def editor_required(view):
+    """Guard a newsroom view as :func:`moderator_required` guards a moderation view."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if not can_edit_articles(request.user):
+            raise PermissionDenied("Only editors can do this.")
+        return view(request, *args, **kwargs)
+
+    guarded.editor_required = True
+    return guarded
+
+
 def ensure_comment_author(user, comment) -> None:
     """Only a comment's own author may edit or delete it."""
     if not user.is_authenticated or comment.author_id != user.pk:
@@ -116,9 +161,18 @@ def ensure_comment_author(user, comment) -> None:
 
 def moderators_group() -> Group:
     """The "Moderators" group with its permissions, created or repaired as needed."""
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    return _group_with(MODERATORS_GROUP, MODERATOR_PERMISSIONS)
+
+
+def editors_group() -> Group:
+    """The "Editors" group with its permissions, created or repaired as needed."""
+    return _group_with(EDITORS_GROUP, EDITOR_PERMISSIONS)
+
+
+def _group_with(name: str, permissions: list[tuple[str, str]]) -> Group:
+    group, _ = Group.objects.get_or_create(name=name)
     wanted = Q()
-    for app_label, codename in MODERATOR_PERMISSIONS:
+    for app_label, codename in permissions:
         wanted |= Q(content_type__app_label=app_label, codename=codename)
     group.permissions.add(*Permission.objects.filter(wanted))
     return group

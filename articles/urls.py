@@ -1,17 +1,27 @@
 from django.urls import path
+from django.views.decorators.http import require_GET
 
 from articles.accounts import views as accounts
 from articles.moderation import views as moderation
+from articles.newsroom import views as newsroom
+from articles.newsroom.feeds import LatestArticlesFeed
+from articles.portability import views as portability
 from articles.posting import views as posting
 from articles.site import views as site
 from articles.threads import views as threads
-from articles.views import api
 
 urlpatterns = [
-    path("", threads.ArticleListView.as_view(), name="home"),
+    path("", newsroom.FrontPageView.as_view(), name="home"),
+    path("feed/", require_GET(LatestArticlesFeed()), name="feed_latest"),
+    path("topics/<slug:slug>/", newsroom.TopicView.as_view(), name="topic_detail"),
     path("articles/<slug:slug>/", threads.ArticleDetailView.as_view(), name="article_detail"),
     path("articles/<slug:slug>/comments/", posting.comment_create, name="comment_create"),
-    path("articles/<slug:slug>/comments.json", api.article_comments_json, name="comments_json"),
+    path(
+        "articles/<slug:slug>/comments.json",
+        portability.article_comments_json,
+        name="comments_json",
+    ),
+    path("comments/preview/", posting.comment_preview, name="comment_preview"),
     path("comments/<int:pk>/", threads.CommentDetailView.as_view(), name="comment_detail"),
     path("comments/<int:pk>/reply/", posting.comment_reply, name="comment_reply"),
     path("comments/<int:pk>/edit/", posting.comment_edit, name="comment_edit"),

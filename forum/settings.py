@@ -23,7 +23,8 @@ if FORUM_MODE not in {"development", "production"}:
 PRODUCTION = FORUM_MODE == "production"
 
 _DEV_SECRET = "django-insecure-development-only-never-use-this-key-in-production-0123456789"  # noqa: S105 - refused in production
-SECRET_KEY = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET)
+# An empty SECRET_KEY= (as in .env.example before it is filled in) counts as unset.
+SECRET_KEY = env.str("SECRET_KEY", default="") or ("" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
     raise ImproperlyConfigured(
         "Production mode needs a real SECRET_KEY (at least 50 random characters)."
@@ -91,7 +92,9 @@ if env.str("DATABASE_URL", default=""):
 else:
     from forum.embedded_db import embedded_database
 
-    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    # bin/serve and bin/test stop the embedded server they started (bin/stop: any time).
+    _pgdata = Path(env.str("EMBEDDED_PGDATA", default=str(BASE_DIR / ".pgdata")))
+    DATABASES = {"default": embedded_database(_pgdata)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Parameters bound by the server, and a statement run five times on a connection prepared (planned
@@ -279,6 +282,10 @@ THREAD_MAX_DEPTH = env.int("THREAD_MAX_DEPTH", default=10)
 THREAD_CACHE_SECONDS = env.int(
     "THREAD_CACHE_SECONDS", default=600 if env.str("REDIS_URL", default="") else 0
 )
+# The newsroom (README "The newsroom"): days after publication an article's comments close by
+# themselves (unset: never), and articles per page of the front page, topic pages and feed.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
+FRONT_PAGE_SIZE = env.int("FRONT_PAGE_SIZE", default=20)
 if THREAD_PAGE_SIZE < 1 or THREAD_MAX_DEPTH < 2:
     raise ImproperlyConfigured("THREAD_PAGE_SIZE must be at least 1, THREAD_MAX_DEPTH at least 2.")
 
@@ -288,9 +295,12 @@ COMMENT_DUPLICATE_WINDOW_MINUTES = env.int("COMMENT_DUPLICATE_WINDOW_MINUTES", d
 # django-ratelimit rates: "count/period", period s, m, h or d with an optional multiplier (10/5m).
 COMMENT_RATE_PER_USER = env.str("COMMENT_RATE_PER_USER", default="5/m")
 COMMENT_RATE_PER_IP = env.str("COMMENT_RATE_PER_IP", default="20/m")
+# Live previews while typing: generous, since each is a keystroke pause, but bounded.
+COMMENT_PREVIEW_RATE = env.str("COMMENT_PREVIEW_RATE", default="60/m")
 for _name, _rate in (
     ("COMMENT_RATE_PER_USER", COMMENT_RATE_PER_USER),
     ("COMMENT_RATE_PER_IP", COMMENT_RATE_PER_IP),
+    ("COMMENT_PREVIEW_RATE", COMMENT_PREVIEW_RATE),
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")

@@ -4,10 +4,12 @@ import itertools
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from articles.models import Article, Comment
 from articles.moderation import services as moderation
-from articles.permissions import moderators_group
+from articles.newsroom.services import article_topics_set
+from articles.permissions import editors_group, moderators_group
 from articles.posting import services
 from bench.generate import add_discussion
 
@@ -35,6 +37,13 @@ def make_moderator(username=None, **extra):
     return user
 
 
+def make_editor(username=None, **extra):
+    """A user in the "Editors" group, with access to the admin site."""
+    user = make_user(username, is_staff=True, **extra)
+    user.groups.add(editors_group())
+    return user
+
+
 def make_report(comment, reporter=None, reason="spam", text=""):
     return moderation.comment_report(
         comment=comment, reporter=reporter or make_user(), reason=reason, text=text
@@ -46,7 +55,12 @@ def make_article(**fields):
     fields.setdefault("title", f"Article number {n}")
     fields.setdefault("slug", f"article-{n}")
     fields.setdefault("body", "First paragraph.\n\nSecond paragraph.")
-    return Article.objects.create(**fields)
+    fields.setdefault("published_at", timezone.now())
+    topics = fields.pop("topics", [])
+    article = Article.objects.create(**fields)
+    if topics:
+        article_topics_set(article=article, names=topics)
+    return article
 
 
 def make_comment(article, parent=None, author=None, body=None, title=""):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from articles.accounts.usernames import username_key
-from articles.models import Comment, Profile
+from articles.models import Article, Comment, Profile
 
 PROFILE_PAGE_SIZE = 20
 
@@ -59,23 +59,25 @@ def preferences(user) -> dict:
 
 def public_profile(username: str):
     """The active user named ``username`` (exactly, or by its key) with ``comment_count``, the
-    visible comments only: what any reader may see. 404 for no such user or a deleted one."""
+    visible comments on published articles only: what any reader may see. 404 for no such user
+    or a deleted one."""
     users = get_user_model().objects.filter(is_active=True).select_related("profile")
     user = users.filter(username=username).first()
     if user is None:
         user = get_object_or_404(users, profile__username_key=username_key(username))
-    user.comment_count = Comment.objects.visible().filter(author=user).count()
+    user.comment_count = _public_comments(user).count()
     return user
 
 
+def _public_comments(user):
+    # What any reader may see: shown comments on published articles.
+    return Comment.objects.visible().filter(author=user, article__in=Article.objects.published())
+
+
 def public_comments(user, page_number) -> Page:
-    """``user``'s visible comments, newest first, one page of ``PROFILE_PAGE_SIZE``."""
-    comments = (
-        Comment.objects.visible()
-        .filter(author=user)
-        .select_related("article")
-        .order_by("-created_at", "-id")
-    )
+    """``user``'s visible comments on published articles, newest first, one page of
+    ``PROFILE_PAGE_SIZE``."""
+    comments = _public_comments(user).select_related("article").order_by("-created_at", "-id")
     return Paginator(comments, PROFILE_PAGE_SIZE).get_page(page_number)
 
 

@@ -10,17 +10,20 @@ from articles.models.content import (
     origin_name,
 )
 from articles.models.moderation import AuditLogEntry, CommentReport, UserSanction
+from articles.models.newsroom import ArticleRevision, Topic
 
 __all__ = [
     "SOURCE_NAMES",
     "TREE_ID_SEQUENCE",
     "AccountSession",
     "Article",
+    "ArticleRevision",
     "AuditLogEntry",
     "Comment",
     "CommentReport",
     "CommentRevision",
     "Profile",
+    "Topic",
     "UserSanction",
     "origin_name",
 ]

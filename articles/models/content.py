@@ -6,8 +6,9 @@ each other. Tree ids come from a PostgreSQL sequence rather than mptt's ``MAX(tr
 which two concurrent posters would both read.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
@@ -36,26 +37,44 @@ def origin_name(import_key: str | None) -> str:
 
 
 class ArticleQuerySet(models.QuerySet):
-    def with_comment_counts(self):
-        return self.annotate(
-            comment_count=models.Count(
-                "comments", filter=models.Q(comments__state=Comment.State.VISIBLE)
-            )
-        )
+    def published(self, now=None):
+        """What readers see: published articles, and scheduled ones whose time has come (the
+        query, not a job, publishes them)."""
+        return self.filter(Article.public_q(now))
 
 
 class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class CommentPolicy(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        AUTO = "auto", "Close COMMENTS_CLOSE_AFTER_DAYS after publication"
+
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(blank=True)
-    body = models.TextField(help_text="Plain text; blank lines separate paragraphs.")
-    topics = ArrayField(models.CharField(max_length=80), default=list, blank=True)
+    body = models.TextField(help_text="Markdown; headings and https images allowed.")
+    # The body rendered from Markdown by the newsroom; blank for imported plain-text bodies.
+    body_html = models.TextField(blank=True)
+    topics = models.ManyToManyField("articles.Topic", related_name="articles", blank=True)
     byline = models.CharField(max_length=500, blank=True)
     source_name = models.CharField(max_length=200, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
-    published_at = models.DateTimeField(default=timezone.now)
+    # NULL when the source gave no date: the page shows none rather than the import's time.
+    published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    # comments_open is the moderators' lock; comment_policy is the editors' choice.
     comments_open = models.BooleanField(default=True)
+    comment_policy = models.CharField(
+        max_length=10, choices=CommentPolicy.choices, default=CommentPolicy.AUTO
+    )
     # Where an imported article came from ("disqus", "wxr", "json", "text", ...) and its id
     # there, so importing a newer export of the same site finds it again; blank when written here.
     import_source = models.CharField(max_length=30, blank=True)
@@ -73,12 +92,62 @@ class Article(models.Model):
                 name="article_unique_import_id",
             ),
         ]
+        permissions = [("publish_article", "Can write, schedule and publish articles")]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("article_detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def public_q(now=None) -> models.Q:
+        """The condition :meth:`ArticleQuerySet.published` filters by."""
+        scheduled_due = models.Q(
+            status=Article.Status.SCHEDULED, published_at__lte=now or timezone.now()
+        )
+        return models.Q(status=Article.Status.PUBLISHED) | scheduled_due
+
+    @property
+    def topic_names(self) -> list[str]:
+        """The names of its topics, in the order they were filed (imports and exports)."""
+        # Brought along by the query (newsroom.selectors.with_topic_names): no query then.
+        if hasattr(self, "ordered_topic_names"):
+            return list(self.ordered_topic_names)
+        links = Article.topics.through.objects.filter(article=self).order_by("id")
+        return list(links.values_list("topic__name", flat=True))
+
+    @property
+    def imported_from(self) -> str:
+        """Where it was imported from, as its page says it: the site, else the archive's kind."""
+        return self.source_name or SOURCE_NAMES.get(self.import_source, self.import_source)
+
+    @property
+    def is_public(self) -> bool:
+        if self.status == self.Status.SCHEDULED:
+            return self.published_at is not None and self.published_at <= timezone.now()
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def comments_close_at(self):
+        """When the editors' automatic close shuts the thread, or None (never)."""
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        if self.comment_policy != self.CommentPolicy.AUTO or days is None:
+            return None
+        return self.published_at and self.published_at + timedelta(days=days)
+
+    @property
+    def comments_closed(self) -> bool:
+        """Closed by the editors (closed, or past the automatic close), whatever the lock."""
+        if self.comment_policy == self.CommentPolicy.CLOSED:
+            return True
+        close_at = self.comments_close_at
+        return close_at is not None and close_at <= timezone.now()
+
+    @property
+    def accepts_comments(self) -> bool:
+        """Whether new comments may be posted: public, not locked, not closed."""
+        return self.comments_open and self.is_public and not self.comments_closed
 
     @property
     def source_link(self):
@@ -184,6 +253,8 @@ class Comment(MPTTModel):
     # Imported comments have no account: the name they were signed with.
     author_name = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Imported without a time: created_at is the import's, for order only, and is not shown.
+    time_unknown = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.VISIBLE)
 
     class BodyFormat(models.TextChoices):

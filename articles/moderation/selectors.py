@@ -1,8 +1,10 @@
-"""Moderators' reads: the queue, a comment's review page, a member's record."""
+"""Moderators' reads: the queue, a comment's review page, a member's record; and whether a reader
+may report a comment."""
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from articles.models import AuditLogEntry, Comment, CommentReport, UserSanction
+from articles.permissions import can_report_comment
 from articles.posting.antiabuse import active_sanction
 
 
@@ -84,3 +86,17 @@ def member_record(member) -> dict:
         ),
         "recent": comments.select_related("article").order_by("-created_at")[:20],
     }
+
+
+def report_refusal(comment: Comment, reader) -> str:
+    """Why ``reader`` cannot report ``comment`` (already reported, their own, suspended), or ""
+    when they can; the report page shows it instead of the form."""
+    if CommentReport.objects.filter(comment=comment, reporter=reader).exists():
+        return "You have already reported this comment: a moderator will look at it."
+    sanction = active_sanction(reader)
+    own = comment.author_id == reader.pk
+    if not can_report_comment(comment.state, own=own, sanctioned=sanction is not None):
+        if own:
+            return "You cannot report your own comment."
+        return sanction.message if sanction is not None else "This comment is no longer shown."
+    return ""

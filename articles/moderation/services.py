@@ -41,6 +41,14 @@ def _record(*, actor, action, reason="", **targets) -> AuditLogEntry:
     return AuditLogEntry.objects.create(actor=actor, action=action, reason=reason, **targets)
 
 
+def _record_on(comment: Comment, **entry) -> AuditLogEntry:
+    # A decision on a comment is logged against its article and its author too, so the log can
+    # be read per article and per member.
+    return _record(
+        comment=comment, article_id=comment.article_id, target_user_id=comment.author_id, **entry
+    )
+
+
 def _locked(comment: Comment) -> Comment:
     # A fresh copy, its row locked until the transaction ends: two moderators deciding on the
     # same comment at once are applied one after the other, each seeing the other's result.
@@ -70,13 +78,11 @@ def _set_state(comment: Comment, *, moderator, action, reason: str) -> Comment:
             )
         Comment.objects.filter(pk=current.pk).update(state=target)
         _resolve_reports([current.pk], moderator)
-        _record(
+        _record_on(
+            current,
             actor=moderator,
             action=action,
             reason=reason,
-            comment=current,
-            article_id=current.article_id,
-            target_user_id=current.author_id,
             details={"from": current.state, "to": target},
         )
         thread_changed(current.article_id)
@@ -125,13 +131,11 @@ def comment_branch_hide(*, comment: Comment, moderator, reason: str = "") -> int
             raise ValidationError("Nothing in this branch is shown: there is nothing to hide.")
         hidden = branch.update(state=State.HIDDEN)
         _resolve_reports(before, moderator)
-        _record(
+        _record_on(
+            root,
             actor=moderator,
             action=Action.HIDE_BRANCH,
             reason=reason,
-            comment=root,
-            article_id=root.article_id,
-            target_user_id=root.author_id,
             details={"comments": {str(pk): state for pk, state in before.items()}},
         )
         thread_changed(root.article_id)
@@ -186,13 +190,11 @@ def comment_branch_restore(*, comment: Comment, moderator, reason: str = "") -> 
         restored = _restore_states(entry.details["comments"], decision=entry)
         if not restored:
             raise ValidationError("Nothing this branch hid is still hidden.")
-        _record(
+        _record_on(
+            comment,
             actor=moderator,
             action=Action.RESTORE_BRANCH,
             reason=reason,
-            comment=comment,
-            article_id=comment.article_id,
-            target_user_id=comment.author_id,
             details={"comments": restored, "undoes": entry.pk},
         )
     return len(restored)
@@ -224,13 +226,11 @@ def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -
         open_reports = current.reports.filter(resolved_at__isnull=True).count()
         if threshold and open_reports >= threshold:
             Comment.objects.filter(pk=current.pk).update(state=State.PENDING)
-            _record(
+            _record_on(
+                current,
                 actor=None,
                 action=Action.AUTO_HIDE,
                 reason=f"{open_reports} open reports.",
-                comment=current,
-                article_id=current.article_id,
-                target_user_id=current.author_id,
                 details={"from": State.VISIBLE, "to": State.PENDING},
             )
             thread_changed(current.article_id)

@@ -50,8 +50,28 @@ def _act(request, service, done: str, fallback: str, **target):
     return _back(request, fallback)
 
 
-def _act_on_comment(request, pk, service, done: str):
+def _unconfirmed(request, question: str, subject: str):
+    # A destructive action asks first, with or without JavaScript: without "confirmed" it
+    # answers with a page asking ``question``, whose form sends the same fields again, confirmed.
+    # (forum.js asks in the page instead and sends "confirmed" itself.)
+    if request.POST.get("confirmed") == "yes":
+        return None
+    fields = [
+        (name, value)
+        for name, value in request.POST.items()
+        if name not in ("csrfmiddlewaretoken", "confirmed")
+    ]
+    context = {"question": question, "subject": subject, "fields": fields}
+    context["back"] = request.POST.get("next", "")
+    return render(request, "moderation/confirm.html", context)
+
+
+def _act_on_comment(request, pk, service, done: str, *, confirm: str = ""):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    if confirm:
+        asking = _unconfirmed(request, confirm, comment.title or comment.body[:200])
+        if asking is not None:
+            return asking
     fallback = comment_thread_url(comment, viewer=Viewer(request.user.pk, True))
     return _act(request, service, done, fallback, comment=comment)
 
@@ -84,7 +104,13 @@ def comment_hide(request, pk):
 @moderator_required
 def comment_remove(request, pk):
     """Remove a comment that breaks the rules; it stays as a tombstone while it has replies."""
-    return _act_on_comment(request, pk, moderation.comment_remove, "Comment removed.")
+    return _act_on_comment(
+        request,
+        pk,
+        moderation.comment_remove,
+        "Comment removed.",
+        confirm="Remove this comment for breaking the rules?",
+    )
 
 
 @require_POST
@@ -99,7 +125,11 @@ def comment_restore(request, pk):
 def comment_branch_hide(request, pk):
     """Hide a comment together with every reply below it."""
     return _act_on_comment(
-        request, pk, moderation.comment_branch_hide, "Hid {result} comments in this branch."
+        request,
+        pk,
+        moderation.comment_branch_hide,
+        "Hid {result} comments in this branch.",
+        confirm="Hide this comment and every reply below it?",
     )
 
 
@@ -157,38 +187,44 @@ def user_detail(request, pk):
     return _user_page(request, get_object_or_404(get_user_model(), pk=pk))
 
 
+def _sanction(request, pk, form_class, service, *, done: str, form_name: str):
+    # Suspending and banning: the form, the service, and on refusal the member's page again
+    # with the form's errors.
+    member = get_object_or_404(get_user_model(), pk=pk)
+    if form_class is BanForm:
+        asking = _unconfirmed(request, "Ban this member until a moderator lifts it?", str(member))
+        if asking is not None:
+            return asking
+    form = form_class(request.POST)
+    if form.is_valid():
+        applied, _ = submit(form, service, user=member, moderator=request.user, **form.cleaned_data)
+        if applied:
+            messages.success(request, done)
+            return redirect("moderation_user", pk=member.pk)
+    return _user_page(request, member, status=400, **{form_name: form})
+
+
 @require_POST
 @moderator_required
 def user_suspend(request, pk):
     """Suspend a user for a number of days, with a reason they are shown."""
-    member = get_object_or_404(get_user_model(), pk=pk)
-    form = SuspendForm(request.POST)
-    if (
-        form.is_valid()
-        and submit(
-            form, moderation.user_suspend, user=member, moderator=request.user, **form.cleaned_data
-        )[0]
-    ):
-        messages.success(request, "User suspended.")
-        return redirect("moderation_user", pk=member.pk)
-    return _user_page(request, member, status=400, suspend_form=form)
+    return _sanction(
+        request,
+        pk,
+        SuspendForm,
+        moderation.user_suspend,
+        done="User suspended.",
+        form_name="suspend_form",
+    )
 
 
 @require_POST
 @moderator_required
 def user_ban(request, pk):
     """Ban a user, optionally hiding all their comments at once."""
-    member = get_object_or_404(get_user_model(), pk=pk)
-    form = BanForm(request.POST)
-    if (
-        form.is_valid()
-        and submit(
-            form, moderation.user_ban, user=member, moderator=request.user, **form.cleaned_data
-        )[0]
-    ):
-        messages.success(request, "User banned.")
-        return redirect("moderation_user", pk=member.pk)
-    return _user_page(request, member, status=400, ban_form=form)
+    return _sanction(
+        request, pk, BanForm, moderation.user_ban, done="User banned.", form_name="ban_form"
+    )
 
 
 @require_POST

@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article, Comment, UserSanction
+from articles.newsroom.selectors import accepting_comments_sql, comments_close_before
 
 
 @functools.cache
@@ -81,7 +82,8 @@ class PostingChecks(NamedTuple):
 # UserSanctionQuerySet.active(); a test keeps the two in step.
 _POSTING_CHECKS_SQL = f"""
 SELECT
-    coalesce((SELECT comments_open FROM {Article._meta.db_table} WHERE id = %(article)s), false),
+    coalesce((SELECT {accepting_comments_sql("a")} FROM {Article._meta.db_table} a
+        WHERE id = %(article)s), false),
     (SELECT state = '{Comment.State.VISIBLE}' FROM {Comment._meta.db_table} WHERE id = %(parent)s),
     EXISTS (
         SELECT 1 FROM {UserSanction._meta.db_table}
@@ -119,6 +121,7 @@ def posting_checks(
                 "author": author_id,
                 "body": body,
                 "now": now,
+                "close_before": comments_close_before(now),
                 "since": now - timedelta(minutes=settings.COMMENT_DUPLICATE_WINDOW_MINUTES),
                 "first": settings.MODERATION_HOLD_FIRST_COMMENTS,
             },

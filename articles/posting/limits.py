@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import render
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import get_usage, is_ratelimited
 
 
 def posting_wait(request) -> int:
@@ -20,13 +20,27 @@ def posting_wait(request) -> int:
     return wait
 
 
-def too_many_posts(request, wait: int):
-    """The 429 page: what happened, how long to wait, and the text back so it is not lost."""
+def too_many_posts(request, wait: int, *, back_url: str):
+    """The 429 page: what happened, how long to wait, the text back so it is not lost, and the
+    way back to the discussion (``back_url``)."""
     response = render(
         request,
         "articles/rate_limited.html",
-        {"wait": wait, "body": request.POST.get("body", "")},
+        {"wait": wait, "body": request.POST.get("body", ""), "back_url": back_url},
         status=429,
     )
     response["Retry-After"] = str(wait)
     return response
+
+
+def preview_limited(request) -> bool:
+    """Count a live preview of this user; True once over ``COMMENT_PREVIEW_RATE``. Previews
+    store nothing, but each renders up to a whole comment's worth of Markdown."""
+    return is_ratelimited(
+        request,
+        group="comment-preview",
+        key="user",
+        rate=settings.COMMENT_PREVIEW_RATE,
+        method="POST",
+        increment=True,
+    )

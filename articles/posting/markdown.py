@@ -24,6 +24,8 @@ __all__ = [
     "ALLOWED_URL_SCHEMES",
     "LINK_REL",
     "has_block_markup",
+    "quote_markdown",
+    "render_article_markdown",
     "render_html_message",
     "render_markdown",
     "render_plain_text",
@@ -80,13 +82,45 @@ _CLEANER = nh3.Cleaner(
     strip_comments=True,
 )
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_md.enable("strikethrough")
+# linkify (linkify-it-py) turns bare addresses ("https://…", "www.…", "a@b.example") into links,
+# as readers expect; what it makes goes through the sanitiser like any other link.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_md.enable(["strikethrough", "linkify"])
 # Headings would let one comment shout over the whole thread, and images would
 # let a comment load third-party content in every reader's browser (tracking,
 # oversized files). With these rules off the source stays visible as text,
 # and "![alt](url)" degrades to "!" followed by an ordinary link.
 _md.disable(["heading", "lheading", "image"])
+
+# Articles are written by editors, not readers: they may have headings and images, though
+# images only from https addresses (no mixed content, no data: or tracking over plain http).
+ARTICLE_TAGS: frozenset[str] = ALLOWED_TAGS | {"h2", "h3", "h4", "h5", "h6", "img"}
+ARTICLE_ATTRIBUTES: dict[str, frozenset[str]] = {
+    **ALLOWED_ATTRIBUTES,
+    "img": frozenset({"src", "alt", "title"}),
+}
+
+
+def _https_images_only(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not value.lower().startswith("https://"):
+        return None
+    return value
+
+
+_ARTICLE_CLEANER = nh3.Cleaner(
+    tags=set(ARTICLE_TAGS),
+    clean_content_tags=set(_DROP_WITH_CONTENT),
+    attributes={tag: set(attrs) for tag, attrs in ARTICLE_ATTRIBUTES.items()},
+    attribute_filter=_https_images_only,
+    url_schemes=set(ALLOWED_URL_SCHEMES),
+    link_rel=LINK_REL,
+    url_relative="deny",
+    strip_comments=True,
+)
+
+# Bare addresses become links in articles as in comments.
+_article_md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+_article_md.enable(["strikethrough", "linkify"])
 
 _MAX_EXTRA_PASSES = 4
 
@@ -96,8 +130,8 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _BLOCK_TAG = re.compile(r"<\s*(?:p|div|blockquote|pre|ul|ol|li|h[1-6]|table|hr)\b", re.IGNORECASE)
 
 
-def _clean_once(html_fragment: str) -> str:
-    cleaned = _CLEANER.clean(html_fragment)
+def _clean_once(html_fragment: str, cleaner: nh3.Cleaner = _CLEANER) -> str:
+    cleaned = cleaner.clean(html_fragment)
     # html5ever writes a CR that came from "&#13;" back out raw, and re-parsing
     # turns it into LF; the entity survives a round trip unchanged.
     cleaned = cleaned.replace("\r", "&#13;")
@@ -118,13 +152,17 @@ def sanitize_html(html_fragment: str) -> str:
     The function is idempotent: feeding its output back in returns it unchanged,
     so stored HTML may be re-sanitised (e.g. after an allow-list change) safely.
     """
-    cleaned = _clean_once(html_fragment)
+    return _sanitize(html_fragment, _CLEANER)
+
+
+def _sanitize(html_fragment: str, cleaner: nh3.Cleaner) -> str:
+    cleaned = _clean_once(html_fragment, cleaner)
     # Unwrapping a disallowed element can leave a tree no parser would build,
     # e.g. "<p><button><p>x" becomes "<p><p>x</p></p>", which the next parse
     # splits into siblings. Re-cleaning until the output stops changing makes the
     # result one that parses back to itself; in practice the second pass is final.
     for _ in range(_MAX_EXTRA_PASSES):
-        again = _clean_once(cleaned)
+        again = _clean_once(cleaned, cleaner)
         if again == cleaned:
             break
         cleaned = again
@@ -138,6 +176,13 @@ def render_markdown(text: str) -> str:
     Headings and images are not supported and render as their literal source.
     """
     return sanitize_html(_md.render(text))
+
+
+def render_article_markdown(text: str) -> str:
+    """Render an article's Markdown as :func:`render_markdown` does, with headings (an ``#``
+    heading becomes ``<h2>``: the page's ``<h1>`` is the title) and https images allowed."""
+    html_fragment = _article_md.render(text).replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return _sanitize(html_fragment, _ARTICLE_CLEANER)
 
 
 def render_plain_text(text: str) -> str:
@@ -180,3 +225,10 @@ def render_html_message(fragment: str) -> str:
 def has_block_markup(fragment: str) -> bool:
     """Whether an HTML fragment lays out its own paragraphs (see render_html_message)."""
     return bool(_BLOCK_TAG.search(fragment))
+
+
+def quote_markdown(text: str) -> str:
+    """``text`` (Markdown) as a Markdown quote to reply under: every line behind "> ", then a
+    blank line for the reply."""
+    lines = text.strip().splitlines() or [""]
+    return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"

@@ -11,14 +11,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, CommentRevision
-from articles.permissions import (
-    AUTHOR_CHANGEABLE,
-    can_delete_comment,
-    edit_window_start,
-    ensure_comment_author,
-)
+from articles.permissions import can_delete_comment, ensure_comment_author
 from articles.posting import antiabuse
 from articles.posting.markdown import render_markdown
+from articles.posting.selectors import comment_edit_refusal
 from articles.threads.cache import thread_changed
 from articles.threads.locks import lock_for_posting
 
@@ -199,17 +195,9 @@ def comment_edit(*, comment: Comment, editor, title: str, body: str) -> Comment:
     title, body = validate_comment_text(title=title, body=body)
     with transaction.atomic():
         current = _locked(comment)
-        # The rule is permissions.can_edit_comment; each part is checked on its own to say why.
-        if current.state not in AUTHOR_CHANGEABLE:
-            raise ValidationError("This comment can no longer be edited.")
-        if current.created_at <= edit_window_start():
-            raise ValidationError(
-                f"Comments can only be edited in the first "
-                f"{settings.COMMENT_EDIT_WINDOW_MINUTES} minutes after posting."
-            )
-        if not Article.objects.filter(pk=current.article_id, comments_open=True).exists():
-            raise ValidationError("Comments on this article are closed.")
-        antiabuse.ensure_may_write(editor)
+        refusal = comment_edit_refusal(current, editor)
+        if refusal:
+            raise ValidationError(refusal)
         if (title, body) == (current.title, current.body):
             return current
         _save_edit(current, editor=editor, title=title, body=body)

@@ -5,25 +5,31 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.accounts.selectors import has_verified_email
-from articles.formflow import submit
+from articles.formflow import form_page, submit
 from articles.models import Article, Comment
 from articles.moderation import services as moderation
+from articles.moderation.selectors import report_refusal
 from articles.permissions import can_moderate, ensure_comment_author
 from articles.posting import limits, services
 from articles.posting.forms import CommentEditForm, CommentForm, ReportForm
+from articles.posting.markdown import quote_markdown, render_markdown
+from articles.posting.selectors import comment_edit_refusal
 from articles.threads.selectors import comment_thread_url, thread_sort
 from articles.threads.viewer import Viewer
 
 
-def _compose(request, *, article, parent, form, status=200, email_verified=None):
+def _compose(request, *, article, parent, form, status=200, **extra):
     return render(
         request,
         "articles/comment_form.html",
-        {"article": article, "parent": parent, "form": form, "email_verified": email_verified},
+        {"article": article, "parent": parent, "form": form, **extra},
         status=status,
     )
 
@@ -31,16 +37,38 @@ def _compose(request, *, article, parent, form, status=200, email_verified=None)
 @login_required
 @require_GET
 def comment_reply(request, pk):
-    """The reply page for readers without JavaScript: the parent, then the form."""
-    parent = get_object_or_404(Comment.objects.visible().select_related("article", "author"), pk=pk)
-    form = CommentForm(initial={"parent": parent.pk})
+    """The reply page for readers without JavaScript: the parent, then the form (``?quote=1``:
+    with the parent's text quoted in it)."""
+    comments = Comment.objects.visible().filter(article__in=Article.objects.published())
+    parent = get_object_or_404(comments.select_related("article", "author"), pk=pk)
+    quoting = request.GET.get("quote") == "1"
+    initial = {"parent": parent.pk}
+    if quoting:
+        initial["body"] = quote_markdown(parent.body)
+    form = CommentForm(initial=initial)
     return _compose(
         request,
         article=parent.article,
         parent=parent,
         form=form,
+        quoting=quoting,
         email_verified=has_verified_email(request.user),
     )
+
+
+@login_required
+@require_POST
+def comment_preview(request):
+    """The live preview: the comment's text as it would be posted (rendered and sanitised
+    exactly as posting does), as JSON; nothing is stored. Counted by its own rate limit."""
+    if limits.preview_limited(request):
+        return JsonResponse({"error": "Too many previews; wait a moment."}, status=429)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": " ".join(form.errors.get("body", ["Cannot preview."]))}, status=400
+        )
+    return JsonResponse({"html": render_markdown(form.cleaned_data["body"])})
 
 
 def _parent_and_article(form, slug):
@@ -65,9 +93,12 @@ def comment_create(request, slug):
 
     Over the posting rate limit: 429 and nothing stored.
     """
+    if request.POST.get("preview"):
+        return _preview(request, slug)
     wait = limits.posting_wait(request)
     if wait:
-        return limits.too_many_posts(request, wait)
+        back = reverse("article_detail", kwargs={"slug": slug})
+        return limits.too_many_posts(request, wait, back_url=back)
     form = CommentForm(request.POST)
     parent, article = _parent_and_article(form, slug)
     if form.is_valid():
@@ -95,6 +126,25 @@ def comment_create(request, slug):
     return _compose(request, article=article, parent=parent, form=form, status=400)
 
 
+def _preview(request, slug):
+    # The Preview button without JavaScript: the form again, with the text as it would be
+    # posted above the buttons; nothing stored, no post counted.
+    form = CommentForm(request.POST)
+    parent, article = _parent_and_article(form, slug)
+    if parent is not None and not (parent.is_visible and parent.article_id == article.pk):
+        parent = None
+    preview = render_markdown(form.cleaned_data["body"]) if form.is_valid() else ""
+    status = 200 if form.is_valid() else 400
+    return _compose(
+        request,
+        article=article,
+        parent=parent,
+        form=form,
+        status=status,
+        preview_html=mark_safe(preview),  # noqa: S308 - sanitised by render_markdown
+    )
+
+
 def _in_thread(request, comment):
     # Back to the page of the discussion that holds the comment, as this user sees it.
     return comment_thread_url(comment, viewer=Viewer(request.user.pk, can_moderate(request.user)))
@@ -118,33 +168,25 @@ def comment_edit(request, pk):
     if request.method == "POST":
         wait = limits.posting_wait(request)
         if wait:
-            return limits.too_many_posts(request, wait)
+            back = f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+            return limits.too_many_posts(request, wait, back_url=back)
+    context = {"comment": comment, "article": comment.article}
+    context["edit_window"] = settings.COMMENT_EDIT_WINDOW_MINUTES
+    if request.method == "GET":
+        # Past the window (or once moderated, closed or suspended): the reason, not a form
+        # that could only be refused.
+        context["refusal"] = comment_edit_refusal(comment, request.user)
     data = request.POST if request.method == "POST" else None
     form = CommentEditForm(data, initial={"title": comment.title, "body": comment.body})
     if request.method == "POST" and form.is_valid():
         saved, _ = submit(
-            form,
-            services.comment_edit,
-            comment=comment,
-            editor=request.user,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
+            form, services.comment_edit, comment=comment, editor=request.user, **form.cleaned_data
         )
         if saved:
             messages.success(request, "Your comment was updated.")
             return redirect(_in_thread(request, comment))
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "articles/comment_edit.html",
-        {
-            "comment": comment,
-            "article": comment.article,
-            "form": form,
-            "edit_window": settings.COMMENT_EDIT_WINDOW_MINUTES,
-        },
-        status=status,
-    )
+    context["form"] = form
+    return form_page(request, "articles/comment_edit.html", context)
 
 
 @login_required
@@ -170,6 +212,11 @@ def comment_report(request, pk):
     comment = get_object_or_404(
         Comment.objects.visible().select_related("article", "author"), pk=pk
     )
+    refusal = report_refusal(comment, request.user)
+    if refusal:
+        # One clear state: the reason, and no form to send again.
+        context = {"comment": comment, "refusal": refusal}
+        return form_page(request, "articles/comment_report.html", context)
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reported, _ = submit(
@@ -177,13 +224,9 @@ def comment_report(request, pk):
             moderation.comment_report,
             comment=comment,
             reporter=request.user,
-            reason=form.cleaned_data["reason"],
-            text=form.cleaned_data["text"],
+            **form.cleaned_data,
         )
         if reported:
             messages.success(request, "Thank you: a moderator will look at this comment.")
             return redirect(_in_thread(request, comment))
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "articles/comment_report.html", {"comment": comment, "form": form}, status=status
-    )
+    return form_page(request, "articles/comment_report.html", {"comment": comment, "form": form})

@@ -1,6 +1,8 @@
 """Site-wide pages: the health check, and 400 and 404 pages that say what was wrong (403, 500
 and 503 are plain templates)."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import (
     BadRequest,
@@ -35,11 +37,28 @@ def bad_request(request, exception):
     return render(request, "400.html", {"reason": reason}, status=status)
 
 
+# Django's generic "No Comment matches the given query." / "No comment found matching the query":
+# written for developers; the page says the same in the site's words.
+_GENERIC_NOT_FOUND = re.compile(
+    r"No (?P<what>[\w ]+?) (?:matches the given query|found matching the query)\.?"
+)
+
+
 def page_not_found(request, exception):
-    """404 with the reason the code gave ("Invalid page (7): …"), never the resolver's internals."""
+    """404 with the reason the code gave ("No such page of comments."), in the site's words,
+    never the resolver's internals; a link back to the article in question where it is known."""
     message = exception.args[0] if exception.args else None
     reason = message if isinstance(message, str) else "There is no page at this address."
-    return render(request, "404.html", {"reason": reason}, status=404)
+    generic = _GENERIC_NOT_FOUND.fullmatch(reason)
+    if generic:
+        what = generic["what"].lower()
+        reason = f"There is no {what} at this address: the link may be mistyped or out of date."
+    context = {
+        "reason": reason,
+        "back_url": getattr(exception, "back_url", None),
+        "back_label": getattr(exception, "back_label", None),
+    }
+    return render(request, "404.html", context, status=404)
 
 
 @require_GET

@@ -93,7 +93,7 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
     parts = _parts()
     comment, tombstone = parts["comment"], parts["tombstone"]
     replies, continue_link, origin = parts["replies"], parts["continue_link"], parts["origin"]
-    untitled, one_reply, edited = parts["untitled"](), parts["one_reply"](), parts["edited"]()
+    one_reply, edited = parts["one_reply"](), parts["edited"]()
     open_replies, close_comment = parts["open_replies"](), parts["close_comment"]()
     close_replies = parts["close_replies"]()
     permalink, reply_url = _pk_url("comment_detail"), _pk_url("comment_reply")
@@ -119,7 +119,7 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
         author = authors.get((c.author, member))
         if author is None:
             author = authors[c.author, member] = author_html(c.author, member)
-        title = _escape(c.title) if c.title else untitled
+        title = _escape(c.title) if c.title else ""  # no heading rather than "(untitled)"
         if reader_tools is not None:
             tools, mod_tools = reader_tools.tools(c), reader_tools.mod_tools(c)
         if c.state != VISIBLE:  # only ever shown to a signed-in reader

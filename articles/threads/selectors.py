@@ -41,8 +41,10 @@ _USERNAME = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).co
 _THREAD_COLUMNS_SQL = f"""
     c.id, c.title, c.body_html,
     COALESCE(u.{_USERNAME}, NULLIF(c.author_name, ''), 'Anonymous'),
-    to_char(timezone('UTC', c.created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-    to_char(timezone(%(zone)s, c.created_at), 'FMDD Mon YYYY, HH24:MI'),
+    CASE WHEN c.time_unknown THEN '' ELSE
+        to_char(timezone('UTC', c.created_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') END,
+    CASE WHEN c.time_unknown THEN '' ELSE
+        to_char(timezone(%(zone)s, c.created_at), 'FMDD Mon YYYY, HH24:MI') END,
     c.import_key, c.tree_id, c.lft, c.rght, c.level, c.parent_id, c.author_id, c.state,
     c.edited_at IS NOT NULL, c.created_at > %(edit_since)s"""
 _THREAD_COLUMN_COUNT = 16  # the fields of ThreadComment read from the query, in its order
@@ -228,8 +230,14 @@ def thread_page(
         extras = {name: size + index for index, name in enumerate(extra)}
         comments = _threads_in_order(comments, rows, sort=sort, columns=extras)
     thread_count = len({comment.tree_id for comment in comments})
-    comments = _for_viewer(comments, viewer, base_level=0, is_open=article.comments_open)
+    comments = _for_viewer(comments, viewer, base_level=0, is_open=article.accepts_comments)
     _mark_closers(comments, base_level=0)
+    if article.import_source:
+        # The article says once where it was imported from; its comments from there do not.
+        prefix = f"{article.import_source}:"
+        for comment in comments:
+            if comment.import_key and comment.import_key.startswith(prefix):
+                comment.import_key = None
     threads_total, total = rows[0][size : size + 2] if rows else (0, 0)
     return ThreadPage(
         comments=comments,
@@ -294,11 +302,6 @@ def thread_page_number(
     return before_count // settings.THREAD_PAGE_SIZE + 1
 
 
-def article_list():
-    """Articles newest first, each with its visible comment count, in one query."""
-    return Article.objects.with_comment_counts().order_by("-published_at", "-id")
-
-
 def subthread_for_comment(comment: Comment, viewer: Viewer = ANONYMOUS) -> Thread:
     """A comment and its replies down to the depth cap (counted from it), in tree order, as
     ``viewer`` may see them (the comment itself at least as a tombstone)."""
@@ -315,7 +318,7 @@ def subthread_for_comment(comment: Comment, viewer: Viewer = ANONYMOUS) -> Threa
         [ThreadComment(*row) for row in rows],
         viewer,
         base_level=comment.level,
-        is_open=comment.article.comments_open,
+        is_open=comment.article.accepts_comments,
         keep=comment.pk,
     )
     _mark_closers(comments, base_level=comment.level)

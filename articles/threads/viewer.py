@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.db.models import Exists, Subquery
+from django.db.models import Exists, Q, Subquery
 
 from articles.models import Article, UserSanction
-from articles.permissions import may_moderate_expression
+from articles.newsroom.selectors import with_topic_links
+from articles.permissions import may_edit_articles_expression, may_moderate_expression
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,14 @@ def for_viewer(queryset, user):
 
 
 def articles_for_viewer(user):
-    """Articles annotated for ``user`` by :func:`for_viewer` (the article page)."""
-    return for_viewer(Article.objects.all(), user)
+    """The articles ``user`` may read, annotated by :func:`for_viewer` and with their topics
+    (the article page): editors also read drafts, scheduled and withdrawn articles
+    (``viewer_may_edit``), in the same query."""
+    articles = with_topic_links(for_viewer(Article.objects.all(), user))
+    if not user.is_authenticated:
+        return articles.published()
+    articles = articles.annotate(viewer_may_edit=may_edit_articles_expression(user))
+    return articles.filter(Article.public_q() | Q(viewer_may_edit=True))
 
 
 def viewer_from(obj, user) -> Viewer:

@@ -1,29 +1,21 @@
-"""Reading pages: the article list, an article with its thread, a comment's permalink."""
+"""Reading pages: an article with its thread, a comment's permalink."""
 
 import re
 
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
-from articles.models import Comment
+from articles.models import Article, Comment
 from articles.posting.forms import CommentForm
+from articles.site.errors import NotFoundHere
 from articles.threads import cache, selectors
 from articles.threads.render import render_thread
 from articles.threads.selectors import thread_query
 from articles.threads.viewer import articles_for_viewer, for_viewer, viewer_from
 
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
-
-
-class ArticleListView(ListView):
-    template_name = "articles/article_list.html"
-    context_object_name = "articles"
-    paginate_by = 20
-
-    def get_queryset(self):
-        return selectors.article_list()
 
 
 def _page_number(value: str | None) -> int | None:
@@ -68,9 +60,13 @@ class ArticleDetailView(DetailView):
 
     def _render_discussion(self, sort: str, number: int | None, viewer) -> dict:
         page = selectors.thread_page(self.object, sort=sort, number=number, viewer=viewer)
-        if number not in (None, 1) and not page.comments:
-            raise Http404("No such page of comments.")
         url = self.object.get_absolute_url()
+        if number not in (None, 1) and not page.comments:
+            raise NotFoundHere(
+                f"This discussion has no page {number}.",
+                back_url=url + thread_query(sort, 1),
+                back_label=f"The first page of comments on “{self.object.title}”",
+            )
         html = render_to_string(
             "articles/_discussion.html",
             {
@@ -100,7 +96,10 @@ class CommentDetailView(DetailView):
 
     def get_queryset(self):
         # As for an article page, what the reader may do comes with the comment.
-        return for_viewer(Comment.objects.select_related("article", "author"), self.request.user)
+        comments = Comment.objects.select_related("article", "author").filter(
+            article__in=Article.objects.published()
+        )
+        return for_viewer(comments, self.request.user)
 
     def get_context_data(self, **kwargs):
         viewer = viewer_from(self.object, self.request.user)

@@ -80,3 +80,71 @@ document.addEventListener("click", async (event) => {
     window.location.assign(link.href);
   }
 });
+
+// Live preview: while a comment form is being typed in, its text as it would be posted appears
+// under it (the server renders and sanitises it, as posting does). Without JavaScript the
+// Preview button shows the same, on a page of its own.
+let previewTimer;
+document.addEventListener("input", (event) => {
+  const form = event.target.closest("form.comment-form");
+  if (!form || event.target.name !== "body" || !form.dataset.previewUrl) return;
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(async () => {
+    const box = form.querySelector(".preview");
+    const data = new FormData(form);
+    data.delete("preview");
+    try {
+      const response = await fetch(form.dataset.previewUrl, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+      });
+      const result = await response.json();
+      if (!result.html) return;
+      const page = new DOMParser().parseFromString(result.html, "text/html");
+      const note = document.createElement("p");
+      note.className = "meta";
+      note.textContent = "Preview: not posted yet.";
+      box.replaceChildren(note, ...page.body.childNodes);
+      box.hidden = false;
+    } catch (error) {
+      // A failed preview changes nothing: the Preview button still works.
+    }
+  }, 400);
+});
+
+// Quote: in an inline reply form, put the text of the comment being answered (or the part of
+// it the reader selected) in the reply as a Markdown quote.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(".quote-parent");
+  if (!button) return;
+  const form = button.closest(".reply-form");
+  const comment = form.closest(".comment");
+  const body = comment && comment.querySelector(".body");
+  if (!body) return;
+  const selected = window.getSelection().toString().trim();
+  const text = selected && body.contains(window.getSelection().anchorNode) ? selected : body.innerText;
+  const quote = text.trim().split("\n").map((line) => `> ${line}`.trimEnd()).join("\n");
+  const textarea = form.querySelector("textarea[name=body]");
+  textarea.value = `${quote}\n\n${textarea.value}`;
+  textarea.focus();
+});
+
+// Destructive actions ask first. With JavaScript the question is a dialog and the form is sent
+// confirmed; without it the server answers with a page asking the same question.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-confirm]");
+  if (!button) return;
+  if (!window.confirm(button.dataset.confirm)) {
+    event.preventDefault();
+    return;
+  }
+  const form = button.form;
+  if (!form.querySelector("input[name=confirmed]")) {
+    const confirmed = document.createElement("input");
+    confirmed.type = "hidden";
+    confirmed.name = "confirmed";
+    confirmed.value = "yes";
+    form.append(confirmed);
+  }
+});

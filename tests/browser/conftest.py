@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -19,9 +20,11 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(items):
+    # Browser tests take seconds each: the quick loop leaves them out with -m "not slow".
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +51,33 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts():
+    """Where browser tests leave what a person may want to look at (screenshots, axe reports):
+    $FORUM_ARTIFACTS, or test-artifacts/ at the top of the checkout (ignored by git)."""
+    default = Path(__file__).resolve().parents[2] / "test-artifacts"
+    root = Path(os.environ.get("FORUM_ARTIFACTS") or default)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a fresh context of its own: ``new_page(width=390, color_scheme="dark")``.
+    Every context opened is closed after the test."""
+    contexts = []
+
+    def open_page(width=1280, height=800, **options):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}, **options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

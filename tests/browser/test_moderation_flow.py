@@ -82,3 +82,26 @@ def test_moderator_hides_a_comment_in_the_page_then_restores_it_from_the_admin(
     assert Comment.objects.get(pk=rude.pk).state == Comment.State.VISIBLE
     log = list(AuditLogEntry.objects.order_by("id").values_list("action", "reason"))
     assert log == [("hide", "Insulting"), ("restore", "On reflection, fine")]
+
+
+def test_a_destructive_action_asks_in_a_dialog_and_does_nothing_when_declined(page):
+    from playwright.sync_api import expect
+
+    article = make_article(title="Browser confirmation")
+    spam = make_comment(article, title="Spam", body="Buy now")
+    make_moderator(username="modconfirm")
+    log_in(page, "modconfirm")
+    page.goto(article.get_absolute_url())
+    tools = page.locator(f"#comment-{spam.pk} > details > form.mod-form")
+
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.locator(f"#comment-{spam.pk} > details > .mod-tools .mod-open").click()
+    tools.get_by_role("button", name="Remove").click()
+    assert questions == ["Remove this comment for breaking the rules?"]
+    assert Comment.objects.get(pk=spam.pk).state == Comment.State.VISIBLE
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    tools.get_by_role("button", name="Remove").click()
+    expect(page.locator(".messages")).to_contain_text("Comment removed.")
+    assert Comment.objects.get(pk=spam.pk).state == Comment.State.REMOVED

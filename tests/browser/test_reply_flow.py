@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Comment
+from tests.browser.helpers import log_in, sample_article
 from tests.browser.mailbox import follow_mailed_link
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_user
 
 SAMPLE = Path(__file__).resolve().parents[2] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
 
@@ -70,4 +71,46 @@ def test_reply_link_without_javascript_opens_the_reply_page(browser, live_server
     reply = Comment.objects.get(body="Posted without JavaScript.")
     page.wait_for_url(f"**#comment-{reply.pk}")
     assert reply.parent_id == target.pk
+    context.close()
+
+
+def test_live_preview_and_quote_in_the_inline_reply_form(page):
+    article = sample_article()
+    target = Comment.objects.get(title="Heaven forbid...")
+    reader = make_user()
+    log_in(page, reader.username)
+    page.goto(article.get_absolute_url())
+
+    comment = page.locator(f"#comment-{target.pk}")
+    comment.locator(".reply-link").first.click()
+    form = comment.locator("form.reply-form")
+    form.get_by_role("button", name="Quote").click()
+    quoted = form.locator("textarea").input_value()
+    first_line = target.body.strip().splitlines()[0]
+    assert quoted.startswith(f"> {first_line[:20]}")
+
+    form.locator("textarea").fill("Live **preview** of https://example.com")
+    preview = form.locator(".preview")
+    preview.locator("strong").wait_for()
+    assert preview.locator("strong").inner_text() == "preview"
+    assert preview.locator("a").get_attribute("href") == "https://example.com"
+    assert "Preview: not posted yet." in preview.inner_text()
+    assert not Comment.objects.filter(body__contains="Live").exists()
+
+
+def test_preview_without_javascript_shows_the_text_then_posts_it(browser, live_server):
+    article = sample_article()
+    reader = make_user()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, reader.username)
+    page.goto(article.get_absolute_url())
+    form = page.locator("form.comment-form").first
+    form.locator("textarea").fill("Checked *before* posting.")
+    form.get_by_role("button", name="Preview").click()
+    assert page.locator(".preview em").inner_text() == "before"
+    assert not Comment.objects.filter(body="Checked *before* posting.").exists()
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url("**#comment-*")
+    assert Comment.objects.filter(body="Checked *before* posting.").exists()
     context.close()

@@ -47,6 +47,7 @@ OPEN_TO_EVERY_USER = {
     "account_settings": "the signed-in user's own preferences",
     "account_download": "the signed-in user's own data",
     "account_delete": "deletes the signed-in user's own account, after their password",
+    "comment_preview": "renders the caller's own text and stores nothing",
 }
 
 # What an ordinary user sends when trying to act on someone else's comment: plausible fields for

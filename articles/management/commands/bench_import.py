@@ -9,10 +9,10 @@ from xml.sax.saxutils import escape
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.importers import read_articles
-from articles.importers.records import ImportReport
-from articles.importing import archive_import
 from articles.models import Comment
+from articles.portability import read_articles
+from articles.portability.records import ImportReport
+from articles.portability.store import archive_import
 from articles.threads.integrity import tree_problems
 
 

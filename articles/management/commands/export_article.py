@@ -4,8 +4,9 @@ from io import BytesIO
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import exporters
-from articles.portability import selectors
+from articles.portability.export import EXPORT_FORMATS, write_export
+from articles.portability.json_archive import ThreadTooDeep
+from articles.portability.selectors import articles_for_export
 
 
 class Command(BaseCommand):
@@ -20,12 +21,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slugs", nargs="*", metavar="SLUG", help="articles (default: all)")
         parser.add_argument(
-            "--format", choices=["json", "disqus", "wxr"], default="json", help="default: json"
+            "--format", choices=EXPORT_FORMATS, default="json", help="default: json"
         )
         parser.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
 
     def handle(self, *args, slugs, format, output, **options):
-        articles = selectors.articles_for_export(slugs)
+        articles = articles_for_export(slugs)
         if slugs:
             missing = sorted(set(slugs) - set(articles.values_list("slug", flat=True)))
             if missing:
@@ -62,20 +63,6 @@ class Command(BaseCommand):
 
 def _write(format, articles, out):
     try:
-        _write_threads(format, articles, out)
-    except RecursionError as error:
-        raise CommandError(
-            "a thread is nested too deeply for JSON (more than about 700 levels): "
-            "export it with --format disqus or --format wxr"
-        ) from error
-
-
-def _write_threads(format, articles, out):
-    # One article's thread in memory at a time; Disqus lists every thread before the posts.
-    threads = ((article, selectors.comments_for_export(article)) for article in articles.iterator())
-    if format == "json":
-        exporters.write_json(threads, out)
-    elif format == "disqus":
-        exporters.write_disqus(articles.iterator(), threads, out)
-    else:
-        exporters.write_wxr(threads, out)
+        write_export(format, articles, out)
+    except ThreadTooDeep as error:
+        raise CommandError(f"{error}: export it with --format disqus or --format wxr") from error

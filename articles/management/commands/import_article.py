@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.importers import FORMATS, read_articles
-from articles.importers.records import PROBLEM_KINDS, ImportFormatError, ImportReport
-from articles.importing import ArticleOutcome, archive_import
+from articles.portability import FORMATS, read_articles
+from articles.portability.records import PROBLEM_KINDS, ImportFormatError, ImportReport
+from articles.portability.store import ArticleOutcome, archive_import
 
 # Problems listed per kind on the terminal; --report FILE has all of them.
 LISTED_PER_KIND = 20
@@ -40,8 +40,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--report", metavar="FILE", help="also write the report as JSON")
         parser.add_argument("--source-name", default="", help="where the articles came from")
+        parser.add_argument(
+            "--draft",
+            action="store_true",
+            help="store new articles as drafts for the editors (default: published)",
+        )
 
-    def handle(self, *args, path, format, dry_run, report, source_name, **options):
+    def handle(self, *args, path, format, dry_run, report, source_name, draft, **options):
         self.dry_run = dry_run
         problems = ImportReport()
         try:
@@ -63,7 +68,11 @@ class Command(BaseCommand):
                     reader, fmt=format, report=problems, source_name=source_name
                 )
                 archive_import(
-                    articles=articles, report=problems, dry_run=dry_run, on_article=self._print
+                    articles=articles,
+                    report=problems,
+                    dry_run=dry_run,
+                    draft=draft,
+                    on_article=self._print,
                 )
         except ImportFormatError as error:
             self._save(report, path, problems, f"{path}: {error}")

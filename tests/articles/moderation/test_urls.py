@@ -50,7 +50,7 @@ def admin_routes():
 @pytest.fixture
 def world(db):
     """One of everything the moderation URLs point at."""
-    comment = make_comment(make_article())
+    comment = make_comment(make_article(topics=["Walks"]))
     member = make_user()
     sanction = moderation.user_suspend(
         user=member, moderator=make_moderator(), days=1, reason="for the walk"
@@ -67,6 +67,7 @@ def world(db):
             "auditlogentry": AuditLogEntry.objects.get().pk,
             "commentreport": report.pk,
             "usersanction": sanction.pk,
+            "topic": comment.article.topics.get().pk,
         },
     }
 

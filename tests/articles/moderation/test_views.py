@@ -37,7 +37,8 @@ def test_in_page_actions_change_the_state_log_the_reason_and_return_to_the_comme
     next_url = f"{article.get_absolute_url()}#comment-{comment.pk}"
 
     response = as_moderator.post(
-        reverse(url_name, args=[comment.pk]), {"reason": "Off-topic", "next": next_url}
+        reverse(url_name, args=[comment.pk]),
+        {"reason": "Off-topic", "next": next_url, "confirmed": "yes"},
     )
 
     assert response.status_code == 302 and response["Location"] == next_url
@@ -83,7 +84,9 @@ def test_hide_and_restore_a_branch_in_the_page(as_moderator, article):
     reply = make_comment(article, parent=root)
     deep = make_comment(article, parent=reply)
 
-    response = as_moderator.post(reverse("moderation_branch_hide", args=[reply.pk]), follow=True)
+    response = as_moderator.post(
+        reverse("moderation_branch_hide", args=[reply.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert "Hid 2 comments in this branch." in messages_of(response)
     assert set(Comment.objects.values_list("pk", "state")) == {
         (root.pk, State.VISIBLE),
@@ -254,7 +257,7 @@ def test_ban_with_hidden_comments_then_lift(as_moderator, article):
     comment = make_comment(article, author=member)
     response = as_moderator.post(
         reverse("moderation_user_ban", args=[member.pk]),
-        {"reason": "Spam bot", "hide_comments": "on"},
+        {"reason": "Spam bot", "hide_comments": "on", "confirmed": "yes"},
         follow=True,
     )
     assert "User banned." in messages_of(response)
@@ -277,7 +280,9 @@ def test_ban_with_hidden_comments_then_lift(as_moderator, article):
 
 def test_ban_needs_a_reason(as_moderator):
     member = make_user()
-    response = as_moderator.post(reverse("moderation_user_ban", args=[member.pk]), {})
+    response = as_moderator.post(
+        reverse("moderation_user_ban", args=[member.pk]), {"confirmed": "yes"}
+    )
     assert response.status_code == 400
     assert not UserSanction.objects.exists()
 
@@ -290,3 +295,50 @@ def test_lift_with_an_over_long_reason_is_refused(as_moderator, moderator):
     )
     assert any("at most 500 characters" in m for m in messages_of(response))
     assert UserSanction.objects.active().exists()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "question"),
+    [
+        ("moderation_comment_remove", "Remove this comment for breaking the rules?"),
+        ("moderation_branch_hide", "Hide this comment and every reply below it?"),
+    ],
+)
+def test_destructive_actions_ask_first_without_javascript(
+    as_moderator, article, url_name, question
+):
+    comment = make_comment(article, body="Still here")
+    next_url = f"{article.get_absolute_url()}#comment-{comment.pk}"
+    url = reverse(url_name, args=[comment.pk])
+    response = as_moderator.post(url, {"reason": "Spam", "next": next_url})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert question in html and "Still here" in html
+    assert '<input type="hidden" name="reason" value="Spam">' in html
+    assert '<input type="hidden" name="confirmed" value="yes">' in html
+    assert f'href="{next_url}">Cancel</a>' in html
+    assert Comment.objects.get(pk=comment.pk).state == State.VISIBLE
+    assert not AuditLogEntry.objects.exists()
+
+    confirmed = as_moderator.post(url, {"reason": "Spam", "next": next_url, "confirmed": "yes"})
+    assert confirmed.status_code == 302
+    assert Comment.objects.get(pk=comment.pk).state != State.VISIBLE
+
+
+def test_a_ban_asks_first_without_javascript(as_moderator):
+    member = make_user()
+    url = reverse("moderation_user_ban", args=[member.pk])
+    response = as_moderator.post(url, {"reason": "Spam bot"})
+    assert "Ban this member until a moderator lifts it?" in response.content.decode()
+    assert not UserSanction.objects.exists()
+    as_moderator.post(url, {"reason": "Spam bot", "confirmed": "yes"})
+    assert UserSanction.objects.filter(user=member).exists()
+
+
+def test_destructive_buttons_look_destructive_and_carry_their_question(as_moderator, article):
+    comment = make_comment(article)
+    Comment.objects.filter(pk=comment.pk).update(state=State.PENDING)
+    html = as_moderator.get(reverse("moderation_queue")).content.decode()
+    assert 'class="danger" data-confirm="Remove this comment for breaking the rules?"' in html
+    page = as_moderator.get(article.get_absolute_url()).content.decode()
+    assert 'class="danger" data-confirm="Hide this comment and every reply below it?"' in page

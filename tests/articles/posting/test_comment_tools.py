@@ -63,6 +63,24 @@ def test_editing_after_the_window_is_refused_with_the_reason(signed_in, article,
     assert Comment.objects.get(pk=comment.pk).body == "Before"
 
 
+def test_the_edit_page_after_the_window_shows_the_reason_not_the_form(signed_in, article, user):
+    comment = make_comment(article, author=user, body="Before")
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    response = signed_in.get(reverse("comment_edit", args=[comment.pk]))
+    html = response.content.decode()
+    assert "can only be edited in the first 15 minutes" in html
+    assert "<textarea" not in html and ">Save</button>" not in html
+    assert f'href="{article.get_absolute_url()}#comment-{comment.pk}"' in html
+
+
+def test_the_edit_page_of_a_deleted_comment_says_so(signed_in, article, user):
+    comment = make_comment(article, author=user)
+    Comment.objects.filter(pk=comment.pk).update(state=Comment.State.DELETED)
+    html = signed_in.get(reverse("comment_edit", args=[comment.pk])).content.decode()
+    assert "This comment can no longer be edited." in html
+    assert "<textarea" not in html
+
+
 def test_a_user_cannot_edit_or_delete_another_users_comment(signed_in, article):
     comment = make_comment(article, body="Not yours")
     for name in ("comment_edit", "comment_delete"):
@@ -155,8 +173,17 @@ def test_a_second_report_by_the_same_reader_is_refused(signed_in, article):
     signed_in.post(url, {"reason": "spam"})
     response = signed_in.post(url, {"reason": "abuse"})
     assert response.status_code == 400
-    assert "You have already reported this comment." in response.content.decode()
+    assert "You have already reported this comment" in response.content.decode()
     assert CommentReport.objects.count() == 1
+
+
+def test_a_reader_who_reported_sees_one_clear_state_and_no_form(signed_in, article):
+    comment = make_comment(article)
+    url = reverse("comment_report", args=[comment.pk])
+    signed_in.post(url, {"reason": "spam"})
+    html = signed_in.get(url).content.decode()
+    assert "You have already reported this comment: a moderator will look at it." in html
+    assert 'name="reason"' not in html and "Send the report" not in html
 
 
 def test_reports_from_enough_readers_hold_the_comment(client, article, settings):

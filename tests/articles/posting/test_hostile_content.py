@@ -13,10 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles import importing
-from articles.importers.records import ImportReport
-from articles.importers.text import ParsedArticle, ParsedComment, as_source_article
 from articles.models import Article, Comment
+from articles.portability import store
+from articles.portability.records import ImportReport, SourceArticle, SourceComment
 from articles.posting.markdown import ALLOWED_TAGS
 from tests.factories import make_article, make_comment, make_user
 
@@ -124,24 +123,35 @@ def test_a_javascript_source_link_is_not_rendered_as_a_link(client):
 
 
 def test_an_imported_thread_with_html_everywhere_is_escaped(site_tags):
-    parsed = ParsedArticle(
+    def comment(title, body, author_name, parent_index, line):
+        return SourceComment(
+            source="text",
+            original_id="",
+            author_name=author_name,
+            created_at=None,
+            state="visible",
+            title=title,
+            body=body,
+            body_format="text",
+            line=line,
+            parent_index=parent_index,
+        )
+
+    source = SourceArticle(
+        source="text",
+        original_id="",
         title=TITLE,
         summary=BODY,
         topics=[NAME],
         body=BODY,
         byline=NAME,
         comments=[
-            ParsedComment(
-                title=TITLE, body=BODY, author_name=NAME, depth=0, line=1, parent_index=None
-            ),
-            ParsedComment(
-                title=NAME, body=MARKDOWN, author_name=None, depth=1, line=5, parent_index=0
-            ),
+            comment(TITLE, BODY, NAME, None, 1),
+            comment(NAME, MARKDOWN, "", 0, 5),
         ],
+        comment_ids_expected=False,
     )
-    outcome = importing.article_store(
-        source=as_source_article(parsed), report=ImportReport(), dry_run=False
-    )
+    outcome = store.article_store(source=source, report=ImportReport(), dry_run=False)
     article = outcome.article
     reply = Comment.objects.get(article=article, level=1)
 

@@ -407,7 +407,6 @@ def test_markdown_renders_supported_syntax(source, expected):
         ("[x](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>\n"),
         # Relative links have no scheme to vet; the link text survives, the href does not.
         ("[x](/articles/1/)", f"<p><a {REL}>x</a></p>\n"),
-        ("https://example.com", "<p>https://example.com</p>\n"),
     ],
 )
 def test_markdown_unsupported_syntax_degrades_to_text(source, expected):
@@ -418,7 +417,7 @@ def test_markdown_unsupported_syntax_degrades_to_text(source, expected):
     ("source", "expected_text"),
     [
         ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
-        ('<a href="https://example.com">x</a>', '&lt;a href="https://example.com"&gt;x&lt;/a&gt;'),
+        ('<a href="/about/">x</a>', '&lt;a href="/about/"&gt;x&lt;/a&gt;'),
         ("<b>not bold</b>", "&lt;b&gt;not bold&lt;/b&gt;"),
         ("<!-- hidden -->", "&lt;!-- hidden --&gt;"),
     ],
@@ -427,6 +426,32 @@ def test_markdown_shows_typed_html_as_text(source, expected_text):
     output = render_markdown(source)
     assert output == f"<p>{expected_text}</p>\n"
     assert inspect_html(output).tags == ["p", "p"]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "https://example.com",
+            f'<p><a href="https://example.com" {REL}>https://example.com</a></p>\n',
+        ),
+        (
+            "mail me@example.com or see www.zdnet.com.",
+            f'<p>mail <a href="mailto:me@example.com" {REL}>me@example.com</a> or see'
+            f' <a href="http://www.zdnet.com" {REL}>www.zdnet.com</a>.</p>\n',
+        ),
+        # Typed markup stays text; only the address in it becomes a link.
+        (
+            '<a href="https://example.com">x</a>',
+            f'<p>&lt;a href="<a href="https://example.com" {REL}>https://example.com</a>"&gt;'
+            "x&lt;/a&gt;</p>\n",
+        ),
+        ("`https://example.com`", "<p><code>https://example.com</code></p>\n"),
+        ("javascript:alert(1)", "<p>javascript:alert(1)</p>\n"),
+    ],
+)
+def test_markdown_links_bare_addresses(source, expected):
+    assert render_markdown(source) == expected
 
 
 @pytest.mark.parametrize(

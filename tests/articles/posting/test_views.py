@@ -26,6 +26,60 @@ def test_reply_page_shows_parent_and_form(signed_in, article):
     assert f'name="parent" value="{parent.pk}"' in html
 
 
+def test_the_reply_page_offers_to_quote_and_quotes_the_parent_when_asked(signed_in, article):
+    parent = make_comment(article, body="First line\n\nSecond *line*")
+    url = reverse("comment_reply", args=[parent.pk])
+    assert 'href="?quote=1"' in signed_in.get(url).content.decode()
+    html = signed_in.get(url + "?quote=1").content.decode()
+    assert "&gt; First line\n&gt;\n&gt; Second *line*\n\n</textarea>" in html
+    assert 'href="?quote=1"' not in html
+
+
+def test_the_preview_button_shows_the_text_as_posted_and_stores_nothing(
+    signed_in, article, settings
+):
+    settings.COMMENT_RATE_PER_USER = "1/m"
+    url = reverse("comment_create", args=[article.slug])
+    data = {"body": "Some **bold** text <script>x</script>", "preview": "1"}
+    for _ in range(3):  # previews do not count as posts
+        response = signed_in.post(url, data)
+        assert response.status_code == 200
+    html = response.content.decode()
+    assert "Preview: not posted yet." in html
+    assert "<strong>bold</strong>" in html and "<script>x" not in html
+    assert "Some **bold** text &lt;script&gt;x&lt;/script&gt;</textarea>" in html
+    assert not Comment.objects.exists()
+    assert signed_in.post(url, {"body": "Now posted"}).status_code == 302
+
+
+def test_an_empty_preview_shows_the_form_error(signed_in, article):
+    response = signed_in.post(reverse("comment_create", args=[article.slug]), {"preview": "1"})
+    assert response.status_code == 400
+    assert "Write something before posting." in response.content.decode()
+
+
+def test_the_live_preview_answers_sanitised_html_and_stores_nothing(signed_in):
+    response = signed_in.post(reverse("comment_preview"), {"body": "see https://example.com <b>"})
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert '<a href="https://example.com"' in html and "&lt;b&gt;" in html
+    assert not Comment.objects.exists()
+
+
+def test_the_live_preview_refuses_empty_text_and_too_many_previews(signed_in, settings):
+    settings.COMMENT_PREVIEW_RATE = "2/m"
+    url = reverse("comment_preview")
+    assert signed_in.post(url, {"body": ""}).json() == {"error": "Write something before posting."}
+    signed_in.post(url, {"body": "two"})
+    response = signed_in.post(url, {"body": "three"})
+    assert response.status_code == 429
+
+
+def test_the_live_preview_needs_login(client):
+    response = client.post(reverse("comment_preview"), {"body": "x"})
+    assert response.status_code == 302
+
+
 def test_reply_page_needs_login(client, article):
     parent = make_comment(article)
     url = reverse("comment_reply", args=[parent.pk])

@@ -35,6 +35,13 @@ def test_posting_too_fast_as_one_user_is_429_and_stores_nothing(signed_in, artic
     assert list(Comment.objects.values_list("body", flat=True).order_by("id")) == ["one", "two"]
 
 
+def test_the_429_page_links_back_to_the_discussion(signed_in, article, settings):
+    settings.COMMENT_RATE_PER_USER = "1/m"
+    post(signed_in, article, "one")
+    html = post(signed_in, article, "two").content.decode()
+    assert f'<a href="{article.get_absolute_url()}">Back to the discussion</a>' in html
+
+
 def test_the_user_limit_is_per_user(client, article, settings):
     settings.COMMENT_RATE_PER_USER = "1/m"
     client.force_login(make_user())

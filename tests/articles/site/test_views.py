@@ -26,7 +26,9 @@ def test_an_unknown_address_says_so_without_resolver_details(client):
 def test_a_missing_object_gives_the_reason(client):
     response = client.get(reverse("comment_detail", args=[424242]))
     assert response.status_code == 404
-    assert "No comment found matching the query" in response.content.decode()
+    html = response.content.decode()
+    assert "There is no comment at this address" in html
+    assert "matching the query" not in html
 
 
 @override_settings(ROOT_URLCONF=__name__)

@@ -8,13 +8,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from articles import importing
-from articles.importers.records import ImportReport
-from articles.importers.text import as_source_article, parse_file
 from articles.models import Comment
+from articles.portability import store
+from articles.portability.records import ImportReport
+from articles.portability.text import parse_bytes
 from articles.threads.cache import thread_changed
 from articles.threads.services import comment_tree_repair
-from tests.articles.test_import_command import SAMPLE
+from tests.articles.portability.test_import_command import SAMPLE
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -106,20 +106,16 @@ def test_nothing_is_retired_before_the_write_commits(
 def test_an_import_retires_the_cached_page(
     client, thread_cache, django_capture_on_commit_callbacks
 ):
-    parsed = parse_file(SAMPLE)
+    parsed = parse_bytes(SAMPLE.read_bytes())
     shorter = dataclasses.replace(parsed, comments=parsed.comments[:-1])
     with django_capture_on_commit_callbacks(execute=True):
-        article = importing.article_store(
-            source=as_source_article(shorter), report=ImportReport(), dry_run=False
-        ).article
+        article = store.article_store(source=shorter, report=ImportReport(), dry_run=False).article
     url = article.get_absolute_url() + "?page=all"
     last = parsed.comments[-1]
     assert last.title not in client.get(url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        importing.article_store(
-            source=as_source_article(parsed), report=ImportReport(), dry_run=False
-        )
+        store.article_store(source=parsed, report=ImportReport(), dry_run=False)
 
     assert last.title in client.get(url).content.decode()
 

@@ -42,3 +42,10 @@ def test_parts_are_reread_while_developing(article, settings, tmp_path, monkeypa
     assert 'class="comment edited"' in thread_html.render_thread(
         selectors.thread_page(article).comments
     )
+
+
+def test_a_comment_without_a_title_has_no_heading_not_an_untitled_one(article):
+    make_comment(article, body="Just text")
+    html = thread_html.render_thread(selectors.thread_page(article).comments)
+    assert "(untitled)" not in html
+    assert '<span class="title"></span>' in html

@@ -34,9 +34,9 @@ def test_home_is_paginated(client):
         make_article()
     first = client.get(reverse("home"))
     second = client.get(reverse("home"), {"page": 2})
-    assert first.content.decode().count("<li>\n    <h2>") == 20
+    assert first.content.decode().count('<li class="article-row">') == 20
     assert 'rel="next"' in first.content.decode()
-    assert second.content.decode().count("<li>\n    <h2>") == 1
+    assert second.content.decode().count('<li class="article-row">') == 1
 
 
 def test_home_without_articles_says_how_to_import(client):
@@ -167,3 +167,13 @@ def test_health_reports_database_down_and_recovers(client):
     assert response.status_code == 503
     assert response.json()["database"] == "down"
     assert client.get(reverse("health")).status_code == 200
+
+
+def test_a_page_past_the_last_links_back_to_the_first_page_of_the_article(client):
+    article = make_article()
+    make_comment(article)
+    response = client.get(article.get_absolute_url() + "?page=99")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "This discussion has no page 99." in html
+    assert f'<a href="{article.get_absolute_url()}">The first page of comments on' in html

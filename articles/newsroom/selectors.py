@@ -1,0 +1,127 @@
+"""Reads: the front page's tabs, topic pages, the feed, and the rules of an open thread.
+
+Each list is one query (plus the paginator's count), whatever the number of articles: the
+comment figures are aggregated in it, and the topics come as an array subquery.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, F, Max, OuterRef, Q
+from django.db.models.functions import JSONObject
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from articles.models import Article, Comment, Topic
+
+# The front page's tabs: key → label.
+TABS = {"latest": "Latest", "active": "Active", "discussed": "Most discussed"}
+DEFAULT_TAB = "latest"
+DISCUSSED_DAYS = 7
+
+_ARTICLES = Article._meta.db_table
+_STATUS = Article.Status
+_POLICY = Article.CommentPolicy
+
+
+def front_tab(value: str | None) -> str:
+    """The tab named by a request parameter; an unknown name means the default."""
+    return value if value in TABS else DEFAULT_TAB
+
+
+def with_topic_links(queryset):
+    """``queryset`` with ``topic_links``: each article's topics as ``{"name", "slug"}`` dicts,
+    by name, read in the same query."""
+    topics = (
+        Topic.objects.filter(articles=OuterRef("pk"))
+        .order_by("name")
+        .values(json=JSONObject(name="name", slug="slug"))
+    )
+    return queryset.annotate(topic_links=ArraySubquery(topics))
+
+
+def with_topic_names(queryset):
+    """``queryset`` with each article's topic names in filing order, read in the same query
+    (``Article.topic_names`` uses them: exports)."""
+    links = (
+        Article.topics.through.objects.filter(article=OuterRef("pk"))
+        .order_by("id")
+        .values("topic__name")
+    )
+    return queryset.annotate(ordered_topic_names=ArraySubquery(links))
+
+
+def _with_discussion(queryset, now):
+    visible = Q(comments__state=Comment.State.VISIBLE)
+    # An imported comment without a time has the import's: it says nothing of activity.
+    dated = visible & Q(comments__time_unknown=False)
+    since = now - timedelta(days=DISCUSSED_DAYS)
+    return queryset.annotate(
+        comment_count=Count("comments", filter=visible),
+        last_comment_at=Max("comments__created_at", filter=dated),
+        recent_comments=Count("comments", filter=dated & Q(comments__created_at__gte=since)),
+    )
+
+
+_NEWEST = (F("published_at").desc(nulls_last=True), F("id").desc())
+_ORDERS = {
+    "latest": _NEWEST,
+    "active": (F("last_comment_at").desc(nulls_last=True), *_NEWEST),
+    "discussed": (
+        F("recent_comments").desc(),
+        F("last_comment_at").desc(nulls_last=True),
+        *_NEWEST,
+    ),
+}
+
+
+def front_page(tab: str = DEFAULT_TAB, now=None):
+    """Published articles in ``tab``'s order, each with its topics, visible comment count, last
+    comment time and comments of the last ``DISCUSSED_DAYS`` days."""
+    now = now or timezone.now()
+    articles = _with_discussion(Article.objects.published(now), now)
+    return with_topic_links(articles).order_by(*_ORDERS[tab])
+
+
+def topic_with_articles(slug: str, now=None):
+    """The topic called ``slug`` (404 if none) and its published articles, newest first."""
+    topic = get_object_or_404(Topic, slug=slug)
+    now = now or timezone.now()
+    articles = _with_discussion(Article.objects.published(now).filter(topics=topic), now)
+    return topic, with_topic_links(articles).order_by(*_NEWEST)
+
+
+def feed_articles(now=None):
+    """The latest published articles, for the Atom feed."""
+    return Article.objects.published(now).order_by(*_NEWEST)[: settings.FRONT_PAGE_SIZE]
+
+
+def comments_close_before(now=None):
+    """Articles on automatic close published before this time are closed; None: never."""
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days is None:
+        return None
+    return (now or timezone.now()) - timedelta(days=days)
+
+
+def accepting_comments_q(now=None) -> Q:
+    """Articles that take new comments (``Article.accepts_comments`` as a query condition)."""
+    now = now or timezone.now()
+    accepting = Q(comments_open=True) & Article.public_q(now) & ~Q(comment_policy=_POLICY.CLOSED)
+    close_before = comments_close_before(now)
+    if close_before is not None:
+        accepting &= ~Q(comment_policy=_POLICY.AUTO, published_at__lt=close_before)
+    return accepting
+
+
+def accepting_comments_sql(alias: str) -> str:
+    """``Article.accepts_comments`` as SQL on article row ``alias``; its parameters are
+    ``%(now)s`` and ``%(close_before)s`` (:func:`comments_close_before`, NULL for never)."""
+    return (
+        f"({alias}.comments_open AND ({alias}.status = '{_STATUS.PUBLISHED}'"
+        f" OR ({alias}.status = '{_STATUS.SCHEDULED}' AND {alias}.published_at <= %(now)s))"
+        f" AND {alias}.comment_policy <> '{_POLICY.CLOSED}'"
+        f" AND NOT ({alias}.comment_policy = '{_POLICY.AUTO}'"
+        f" AND coalesce({alias}.published_at < %(close_before)s, false)))"
+    )
