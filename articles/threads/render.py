@@ -65,17 +65,15 @@ def _pk_url(name: str) -> Callable[[int], str]:
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def _author_html() -> Callable[[str, bool], str]:
-    # A member's name links to their profile; an imported author's or a deleted account's does
-    # not. Built from one reverse(), like the permalinks.
+def _profile_link(part: Callable[..., str]) -> Callable[[str, bool], str]:
+    # A member's profile; none for an imported author or a deleted account. Built from one
+    # reverse(), like the permalinks.
     prefix, suffix = reverse("user_profile", args=["~"]).split("~")
 
-    def author_html(name: str, member: bool) -> str:
-        if not member:
-            return _escape(name)
-        return f'<a href="{prefix}{_escape(quote(name, safe=""))}{suffix}">{_escape(name)}</a>'
+    def profile_link(name: str, member: bool) -> str:
+        return part(url=f"{prefix}{_escape(quote(name, safe=''))}{suffix}") if member else ""
 
-    return author_html
+    return profile_link
 
 
 def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
@@ -99,8 +97,9 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
     permalink, reply_url = _pk_url("comment_detail"), _pk_url("comment_reply")
     reader_tools = _ReaderTools(parts, viewer) if viewer.user_id is not None else None
     tools = mod_tools = ""  # an anonymous reader's
-    authors: dict[tuple[str, bool], str] = {}  # a few hundred people write most of a big thread
-    author_html = _author_html()
+    # A few hundred people write most of a big thread: (name, member) -> (name, profile link).
+    bylines: dict[tuple[str, bool], tuple[str, str]] = {}
+    profile_link = _profile_link(parts["profile_link"])
     out = [parts["thread_start"]()]
     for c in comments:
         count = c.replies
@@ -116,9 +115,13 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
             )
             continue
         member = c.author_id is not None
-        author = authors.get((c.author, member))
-        if author is None:
-            author = authors[c.author, member] = author_html(c.author, member)
+        byline = bylines.get((c.author, member))
+        if byline is None:
+            byline = bylines[c.author, member] = (
+                _escape(c.author),
+                profile_link(c.author, member),
+            )
+        author, profile = byline
         title = _escape(c.title) if c.title else ""  # no heading rather than "(untitled)"
         if reader_tools is not None:
             tools, mod_tools = reader_tools.tools(c), reader_tools.mod_tools(c)
@@ -128,6 +131,7 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
                     c,
                     title=title,
                     author=author,
+                    profile=profile,
                     reply_count=reply_count,
                     permalink=link,
                     tools=tools,
@@ -142,6 +146,7 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
                 pk=c.pk,
                 title=title,
                 author=author,
+                profile=profile,
                 created_iso=c.created_iso,  # digits and letters, formatted by the selector
                 created_display=c.created_display,
                 edited=edited if c.edited else "",

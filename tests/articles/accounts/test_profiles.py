@@ -59,7 +59,7 @@ def test_no_profile_for_unknown_or_deactivated_accounts(client):
     assert client.get(profile_url(gone)).status_code == 404
 
 
-def test_author_names_in_threads_link_to_their_profiles(client):
+def test_comments_in_threads_link_to_their_authors_profiles(client):
     member = make_user("linked")
     article = make_article()
     make_comment(article, author=member)
@@ -67,8 +67,11 @@ def test_author_names_in_threads_link_to_their_profiles(client):
         article=article, body="x", body_html="<p>x</p>", author_name="Imported Person"
     )
     page = client.get(article.get_absolute_url()).content.decode()
-    assert '<span class="by"><a href="/users/linked/">linked</a></span>' in page
+    # Outside the <summary> (a link there would nest in its toggle), beside the permalink.
+    assert '<span class="by">linked</span>' in page
+    assert '<a href="/users/linked/" rel="author">Profile</a>' in page
     assert '<span class="by">Imported Person</span>' in page
+    assert page.count('rel="author"') == 1
 
 
 def test_the_article_page_costs_the_same_queries_with_profile_links(
