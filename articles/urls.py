@@ -85,6 +85,11 @@ urlpatterns += [
     ),
     path("moderation/users/<int:pk>/ban/", moderation.user_ban, name="moderation_user_ban"),
     path(
+        "moderation/users/<int:pk>/trust-reports/",
+        moderation.reporter_trust_restore,
+        name="moderation_user_trust_reports",
+    ),
+    path(
         "moderation/sanctions/<int:pk>/lift/",
         moderation.sanction_lift,
         name="moderation_sanction_lift",

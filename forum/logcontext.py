@@ -2,14 +2,15 @@
 
 import logging
 
-from django.conf import settings
+from forum.clientip import client_ip
 
 
 def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the proxy's header named by RATELIMIT_IP_META_KEY."""
+    """The client's address as the rate limits see it (forum.clientip), "?" without a request."""
     if request is None:
         return "?"
-    return request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "?")
+    # No warning from here: this runs inside logging, and the rate limits warn already.
+    return client_ip(request, warn=False)
 
 
 class RequestContextFilter(logging.Filter):

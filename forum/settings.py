@@ -129,8 +129,14 @@ elif env.str("REDIS_URL", default=""):
     # incr (Redis SET NX and INCR) it needs.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 # Behind a proxy every client shares its address: name the header (as a META key, e.g.
-# HTTP_X_REAL_IP) in which the proxy passes the client's own address.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
+# HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR) in which the proxy passes the client's own address.
+# forum.clientip reads it (falling back to REMOTE_ADDR when it is missing or not an address);
+# in a list it takes the entry RATELIMIT_TRUSTED_PROXIES hops from the right.
+CLIENT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="")
+RATELIMIT_TRUSTED_PROXIES = env.int("RATELIMIT_TRUSTED_PROXIES", default=1)
+if RATELIMIT_TRUSTED_PROXIES < 1:
+    raise ImproperlyConfigured("RATELIMIT_TRUSTED_PROXIES must be at least 1.")
+RATELIMIT_IP_META_KEY = "forum.clientip.client_ip"
 LOGIN_RATE_PER_IP = env.str("LOGIN_RATE_PER_IP", default="30/15m")
 LOGIN_RATE_PER_ACCOUNT = env.str("LOGIN_RATE_PER_ACCOUNT", default="10/15m")
 
@@ -203,10 +209,8 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": env.str("MANAGE_EMAIL_RATE", default="10/h/user"),
     "confirm_email": env.str("VERIFICATION_MAIL_RATE", default="1/3m/key"),
 }
-# allauth reads the client's address from this header, like django-ratelimit (set below).
-_ip_header = env.str("RATELIMIT_IP_META_KEY", default="")
-if _ip_header:
-    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = _ip_header.removeprefix("HTTP_").replace("_", "-").title()
+# allauth reads the client's address as the forum's limits do (the adapter's get_client_ip:
+# forum.clientip, behind a proxy the header RATELIMIT_IP_META_KEY names).
 
 # Mail: printed to the console in development; EMAIL_URL (smtp+tls://user:pass@host:587,
 # or any backend django-environ knows) in production, which refuses to start without it.
@@ -295,12 +299,23 @@ COMMENT_DUPLICATE_WINDOW_MINUTES = env.int("COMMENT_DUPLICATE_WINDOW_MINUTES", d
 # django-ratelimit rates: "count/period", period s, m, h or d with an optional multiplier (10/5m).
 COMMENT_RATE_PER_USER = env.str("COMMENT_RATE_PER_USER", default="5/m")
 COMMENT_RATE_PER_IP = env.str("COMMENT_RATE_PER_IP", default="20/m")
+# Reports per account and per address; only reports from accounts in good standing (older than
+# REPORT_MIN_ACCOUNT_AGE days, with a visible comment, not sanctioned, not marked unreliable by a
+# moderator) count towards MODERATION_AUTO_HIDE_REPORTS.
+REPORT_RATE = env.str("REPORT_RATE", default="10/h")
+REPORT_RATE_PER_IP = env.str("REPORT_RATE_PER_IP", default="30/h")
+REPORT_MIN_ACCOUNT_AGE = env.int("REPORT_MIN_ACCOUNT_AGE", default=3)
 # Live previews while typing: generous, since each is a keystroke pause, but bounded.
 COMMENT_PREVIEW_RATE = env.str("COMMENT_PREVIEW_RATE", default="60/m")
+# comments.json per client address: integrations poll it; a crawler must not tie up workers.
+COMMENTS_JSON_RATE = env.str("COMMENTS_JSON_RATE", default="60/m")
 for _name, _rate in (
     ("COMMENT_RATE_PER_USER", COMMENT_RATE_PER_USER),
     ("COMMENT_RATE_PER_IP", COMMENT_RATE_PER_IP),
+    ("REPORT_RATE", REPORT_RATE),
+    ("REPORT_RATE_PER_IP", REPORT_RATE_PER_IP),
     ("COMMENT_PREVIEW_RATE", COMMENT_PREVIEW_RATE),
+    ("COMMENTS_JSON_RATE", COMMENTS_JSON_RATE),
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")

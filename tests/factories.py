@@ -1,13 +1,15 @@
 """Small factories: each builds one real row through the same paths the site uses."""
 
 import itertools
+from datetime import timedelta
+from uuid import uuid4
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, Comment
-from articles.moderation import services as moderation
+from articles.models import Article, Comment, WordList
+from articles.moderation import reports
 from articles.newsroom.services import article_topics_set
 from articles.permissions import editors_group, moderators_group
 from articles.posting import services
@@ -44,8 +46,16 @@ def make_editor(username=None, **extra):
     return user
 
 
+def make_trusted_reader(article=None):
+    """A reader whose reports count towards holding a comment: an account older than
+    REPORT_MIN_ACCOUNT_AGE with a visible comment (moderation/selectors: good standing)."""
+    reader = make_user(password=None, date_joined=timezone.now() - timedelta(days=365))
+    make_comment(article or make_article(), author=reader)
+    return reader
+
+
 def make_report(comment, reporter=None, reason="spam", text=""):
-    return moderation.comment_report(
+    return reports.comment_report(
         comment=comment, reporter=reporter or make_user(), reason=reason, text=text
     )
 
@@ -108,3 +118,10 @@ def make_realistic_thread(article, size):
     ids = add_discussion(article, size, seed=size)
     stored = Comment.objects.in_bulk(ids)
     return [stored[pk] for pk in ids]
+
+
+def set_word_lists(*, blocked=None, watched=None):
+    """Set the blocked and/or watched words, as a moderator's edit in the admin leaves them."""
+    for kind, words in (("blocked", blocked), ("watched", watched)):
+        if words is not None:
+            WordList.objects.filter(kind=kind).update(words="\n".join(words), version=uuid4())

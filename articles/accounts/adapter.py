@@ -16,6 +16,8 @@ from django.urls import reverse
 
 from articles.accounts import selectors, services
 from articles.accounts.usernames import username_key, username_skeleton
+from articles.posting import text_policy
+from forum.clientip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -23,8 +25,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_username(self, username: str, shallow: bool = False) -> str:
         """Refuse reserved names, names that mix look-alike letters of different alphabets, and
-        names that are, or look like, an existing one; store the name NFKC-normalised."""
-        username = unicodedata.normalize("NFKC", username).strip()
+        names that are, or look like, an existing one, and names that show nothing; store the
+        name under the text policy (no controls, bidirectional controls or zero-width
+        characters), NFKC-normalised."""
+        if username.strip() and text_policy.is_blank(username):
+            raise ValidationError(
+                "This name shows nothing: choose one with visible letters.", code="blank"
+            )
+        username = unicodedata.normalize("NFKC", text_policy.clean_line(username)).strip()
         skeleton = username_skeleton(username)
         reserved = {username_skeleton(name) for name in settings.ACCOUNT_USERNAME_BLACKLIST}
         if skeleton in reserved:
@@ -50,6 +58,11 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="mixed_script",
             )
         return username
+
+    def get_client_ip(self, request) -> str:
+        """The client's address for allauth's rate limits, as the forum's own limits and logs
+        read it (forum/clientip.py: the proxy header, RATELIMIT_TRUSTED_PROXIES)."""
+        return client_ip(request)
 
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's mail, with an HTML part made from the text where no HTML template exists."""

@@ -6,11 +6,13 @@ import unicodedata
 from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import UsernameField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from articles.accounts.services import login_rate_limited
 from articles.models import Profile
+from articles.posting import text_policy
 from articles.posting.forms import HoneypotMixin
 
 # Far beyond any passphrase, and far below what would make hashing a denial of service.
@@ -36,6 +38,16 @@ def _refuse_when_limited(request, login):
         )
 
 
+class PolicyUsernameField(UsernameField):
+    """The admin login's user name under the text policy (posting/text_policy.py): controls,
+    bidirectional controls and zero-width characters removed before it is looked up. (allauth's
+    forms apply the same policy in ``LoginForm.clean_login`` and the adapter's
+    ``clean_username``.)"""
+
+    def to_python(self, value):
+        return text_policy.clean_line(super().to_python(value))
+
+
 class SignupForm(HoneypotMixin, allauth_forms.SignupForm):
     """allauth's sign-up (username, e-mail address, password twice) with a honeypot."""
 
@@ -57,8 +69,8 @@ class LoginForm(allauth_forms.LoginForm):
         login.widget.attrs["maxlength"] = str(LOGIN_MAX_LENGTH)
 
     def clean_login(self):
-        # Read as sign-up stored it: full-width letters are their ASCII selves.
-        return unicodedata.normalize("NFKC", super().clean_login())
+        # Read as sign-up stored it: under the text policy, full-width letters their ASCII selves.
+        return unicodedata.normalize("NFKC", text_policy.clean_line(super().clean_login()))
 
     def clean(self):
         _refuse_when_limited(self.request, self.data.get("login", ""))
@@ -67,6 +79,8 @@ class LoginForm(allauth_forms.LoginForm):
 
 class AdminLoginForm(AdminAuthenticationForm):
     """The admin's login form, under the same limits."""
+
+    username = PolicyUsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

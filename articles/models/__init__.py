@@ -9,7 +9,13 @@ from articles.models.content import (
     CommentRevision,
     origin_name,
 )
-from articles.models.moderation import AuditLogEntry, CommentReport, UserSanction
+from articles.models.moderation import (
+    AuditLogEntry,
+    CommentReport,
+    UnreliableReporter,
+    UserSanction,
+    WordList,
+)
 from articles.models.newsroom import ArticleRevision, Topic
 
 __all__ = [
@@ -24,6 +30,8 @@ __all__ = [
     "CommentRevision",
     "Profile",
     "Topic",
+    "UnreliableReporter",
     "UserSanction",
+    "WordList",
     "origin_name",
 ]

@@ -1,4 +1,7 @@
-"""What moderation records: readers' reports, sanctions on users, and the audit log."""
+"""What moderation records: readers' reports, sanctions on users, the audit log, and the word
+lists."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -150,6 +153,9 @@ class AuditLogEntry(models.Model):
         LIFT = "lift", "Lift suspension or ban"
         ACCOUNT_EXPORT = "account_export", "User downloaded their data"
         ACCOUNT_DELETE = "account_delete", "User deleted their account"
+        UNRELIABLE = "unreliable", "Mark reporter unreliable"
+        RELIABLE = "reliable", "Count reporter's reports again"
+        WORD_LIST = "word_list", "Change word list"
 
     # NULL: the site itself acted (a watched word, a new account, enough reports).
     actor = models.ForeignKey(
@@ -192,3 +198,77 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit log entries cannot be deleted.")
+
+
+class UnreliableReporter(models.Model):
+    """A reader whose reports a moderator dismissed and found unreliable: their reports are
+    still filed and shown, but no longer count towards holding a comment for review."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="unreliable_reporter",
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+    # The report whose dismissal led to the mark.
+    report = models.ForeignKey(
+        CommentReport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"Unreliable reporter {self.user_id}"
+
+
+class WordList(models.Model):
+    """Words and phrases moderators keep out of comments (blocked: refused) or want to see first
+    (watched: held for review), one per line; moderators edit them in the admin.
+
+    The environment's MODERATION_BLOCKED_WORDS and MODERATION_WATCHED_WORDS seed them when the
+    migration that creates them runs.
+    """
+
+    class Kind(models.TextChoices):
+        BLOCKED = "blocked", "Blocked words (comments refused)"
+        WATCHED = "watched", "Watched words (comments held for review)"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, primary_key=True)
+    words = models.TextField(
+        blank=True,
+        help_text=(
+            "One word or phrase per line. Matched as whole words in what readers see, whatever "
+            "the case, accents, invisible characters or look-alike letters."
+        ),
+    )
+    # A new one on every change: posting compares it with the one it holds (posting/wordlists).
+    version = models.UUIDField(default=uuid.uuid4)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @property
+    def entries(self) -> tuple[str, ...]:
+        """The listed words and phrases, without blank lines."""
+        return entries_of(self.words)
+
+
+def entries_of(words: str) -> tuple[str, ...]:
+    """The words and phrases of a list's text, one per non-blank line."""
+    return tuple(line.strip() for line in words.splitlines() if line.strip())

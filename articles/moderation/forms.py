@@ -1,6 +1,7 @@
 """Moderators' forms: a reason for an action, a suspension, a ban, lifting one."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class SuspendForm(forms.Form):
@@ -23,3 +24,21 @@ class LiftForm(ReasonForm):
     restore_comments = forms.BooleanField(
         required=False, initial=True, label="Bring back the comments a ban hid"
     )
+
+
+class UserIdsField(forms.Field):
+    """Several user ids, from checkboxes sharing one name."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return [int(item) for item in value or []]
+        except (TypeError, ValueError):
+            raise ValidationError("Choose reporters from the list.") from None
+
+
+class ApproveForm(ReasonForm):
+    """Approving, or dismissing a comment's reports; the reporters found unreliable, if any."""
+
+    unreliable_reporters = UserIdsField(required=False)

@@ -1,4 +1,4 @@
-"""Moderation writes: comment states, readers' reports, sanctions, thread locks.
+"""Moderation writes: comment states, sanctions, thread locks (readers' reports: reports.py).
 
 Every function is keyword-only, runs in one transaction, writes its audit-log row in that same
 transaction, and raises ``ValidationError`` when the change does not apply. Nothing is ever
@@ -8,15 +8,21 @@ tree whatever is hidden, and every decision can be undone.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, AuditLogEntry, Comment, CommentReport, UserSanction
-from articles.permissions import can_moderate, can_report_comment
-from articles.posting import antiabuse
+from articles.models import (
+    Article,
+    AuditLogEntry,
+    Comment,
+    CommentReport,
+    UnreliableReporter,
+    UserSanction,
+)
+from articles.moderation.audit import REASON_MAX_LENGTH, record, record_on
+from articles.permissions import can_moderate
 from articles.threads.cache import thread_changed
 from articles.threads.locks import lock_comment_tree
 
@@ -30,23 +36,7 @@ _TRANSITIONS = {
     Action.REMOVE: ({State.VISIBLE, State.PENDING, State.HIDDEN}, State.REMOVED),
     Action.RESTORE: ({State.HIDDEN, State.REMOVED}, State.VISIBLE),
 }
-REASON_MAX_LENGTH = 500
 SUSPENSION_MAX_DAYS = 3650
-
-
-def _record(*, actor, action, reason="", **targets) -> AuditLogEntry:
-    reason = reason.strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_LENGTH} characters."})
-    return AuditLogEntry.objects.create(actor=actor, action=action, reason=reason, **targets)
-
-
-def _record_on(comment: Comment, **entry) -> AuditLogEntry:
-    # A decision on a comment is logged against its article and its author too, so the log can
-    # be read per article and per member.
-    return _record(
-        comment=comment, article_id=comment.article_id, target_user_id=comment.author_id, **entry
-    )
 
 
 def _locked(comment: Comment) -> Comment:
@@ -78,7 +68,7 @@ def _set_state(comment: Comment, *, moderator, action, reason: str) -> Comment:
             )
         Comment.objects.filter(pk=current.pk).update(state=target)
         _resolve_reports([current.pk], moderator)
-        _record_on(
+        record_on(
             current,
             actor=moderator,
             action=action,
@@ -90,9 +80,36 @@ def _set_state(comment: Comment, *, moderator, action, reason: str) -> Comment:
     return comment
 
 
-def comment_approve(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """Publish a pending comment, or keep a reported one; either way its reports are closed."""
-    return _set_state(comment, moderator=moderator, action=Action.APPROVE, reason=reason)
+def comment_approve(
+    *, comment: Comment, moderator, reason: str = "", unreliable_reporters=()
+) -> Comment:
+    """Publish a pending comment, or keep a reported one; either way its reports are closed.
+
+    Dismissing reports, the moderator may name reporters (user ids) found unreliable: those of
+    them with an open report on this comment are marked, and their reports stop counting
+    towards holding comments (``reporter_in_good_standing``).
+    """
+    with transaction.atomic():
+        dismissed = dict(
+            CommentReport.objects.filter(
+                comment=comment, resolved_at__isnull=True, reporter__in=unreliable_reporters
+            ).values_list("reporter_id", "pk")
+        )
+        approved = _set_state(comment, moderator=moderator, action=Action.APPROVE, reason=reason)
+        for reporter_id, report_id in dismissed.items():
+            _, marked = UnreliableReporter.objects.get_or_create(
+                user_id=reporter_id, defaults={"marked_by": moderator, "report_id": report_id}
+            )
+            if marked:
+                record(
+                    actor=moderator,
+                    action=Action.UNRELIABLE,
+                    reason=reason,
+                    comment=comment,
+                    target_user_id=reporter_id,
+                    details={"report": report_id},
+                )
+    return approved
 
 
 def comment_hide(*, comment: Comment, moderator, reason: str = "") -> Comment:
@@ -131,7 +148,7 @@ def comment_branch_hide(*, comment: Comment, moderator, reason: str = "") -> int
             raise ValidationError("Nothing in this branch is shown: there is nothing to hide.")
         hidden = branch.update(state=State.HIDDEN)
         _resolve_reports(before, moderator)
-        _record_on(
+        record_on(
             root,
             actor=moderator,
             action=Action.HIDE_BRANCH,
@@ -190,7 +207,7 @@ def comment_branch_restore(*, comment: Comment, moderator, reason: str = "") -> 
         restored = _restore_states(entry.details["comments"], decision=entry)
         if not restored:
             raise ValidationError("Nothing this branch hid is still hidden.")
-        _record_on(
+        record_on(
             comment,
             actor=moderator,
             action=Action.RESTORE_BRANCH,
@@ -198,43 +215,6 @@ def comment_branch_restore(*, comment: Comment, moderator, reason: str = "") -> 
             details={"comments": restored, "undoes": entry.pk},
         )
     return len(restored)
-
-
-def comment_report(*, comment: Comment, reporter, reason: str, text: str = "") -> CommentReport:
-    """A reader reports a comment, once; enough open reports hold it pending for a moderator."""
-    text = text.strip()
-    if reason not in CommentReport.Reason.values:
-        raise ValidationError({"reason": "Choose why you are reporting this comment."})
-    if reason == CommentReport.Reason.OTHER and not text:
-        raise ValidationError({"text": "Say what is wrong with this comment."})
-    if len(text) > REASON_MAX_LENGTH:
-        raise ValidationError({"text": f"Keep it under {REASON_MAX_LENGTH} characters."})
-    # The rule is permissions.can_report_comment; each part is checked on its own to say why.
-    if comment.author_id == reporter.pk:
-        raise ValidationError("You cannot report your own comment.")
-    with transaction.atomic():
-        current = _locked(comment)
-        if not can_report_comment(current.state, own=False, sanctioned=False):
-            raise ValidationError("This comment is no longer shown.")
-        antiabuse.ensure_may_write(reporter)
-        if CommentReport.objects.filter(comment=current, reporter=reporter).exists():
-            raise ValidationError("You have already reported this comment.")
-        report = CommentReport.objects.create(
-            comment=current, reporter=reporter, reason=reason, text=text
-        )
-        threshold = settings.MODERATION_AUTO_HIDE_REPORTS
-        open_reports = current.reports.filter(resolved_at__isnull=True).count()
-        if threshold and open_reports >= threshold:
-            Comment.objects.filter(pk=current.pk).update(state=State.PENDING)
-            _record_on(
-                current,
-                actor=None,
-                action=Action.AUTO_HIDE,
-                reason=f"{open_reports} open reports.",
-                details={"from": State.VISIBLE, "to": State.PENDING},
-            )
-            thread_changed(current.article_id)
-    return report
 
 
 def article_lock(*, article: Article, moderator, reason: str = "") -> Article:
@@ -256,7 +236,7 @@ def _set_comments_open(article, moderator, reason, *, is_open):
             raise ValidationError(
                 "Comments on this article are already " + ("open." if is_open else "closed.")
             )
-        _record(
+        record(
             actor=moderator,
             action=Action.UNLOCK if is_open else Action.LOCK,
             reason=reason,
@@ -302,7 +282,7 @@ def user_suspend(*, user, moderator, days: int, reason: str) -> UserSanction:
             ends_at=timezone.now() + timedelta(days=days),
             created_by=moderator,
         )
-        _record(
+        record(
             actor=moderator,
             action=Action.SUSPEND,
             reason=reason,
@@ -332,7 +312,7 @@ def user_ban(*, user, moderator, reason: str, hide_comments: bool = False) -> Us
             created_by=moderator,
             hidden_comments=hidden,
         )
-        _record(
+        record(
             actor=moderator,
             action=Action.BAN,
             reason=reason,
@@ -356,7 +336,7 @@ def user_sanction_lift(
         if restore_comments and current.hidden_comments:
             ban = AuditLogEntry.objects.get(action=Action.BAN, details__sanction=current.pk)
             restored = _restore_states(current.hidden_comments, decision=ban)
-        _record(
+        record(
             actor=moderator,
             action=Action.LIFT,
             reason=reason,

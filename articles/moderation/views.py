@@ -2,8 +2,8 @@
 
 Every view here is wrapped in ``moderator_required``, inside the check of its HTTP method (so a
 GET of an action is 405 for anyone; tests walk the URLconf to prove both), and every action is a
-POST that goes through a service in articles/moderation/services.py, which writes the audit
-log.
+POST that goes through a service in articles/moderation/services.py (or reports.py), which
+writes the audit log.
 """
 
 from django.contrib import messages
@@ -11,14 +11,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.formflow import submit
 from articles.models import Article, Comment, UserSanction
-from articles.moderation import selectors
+from articles.moderation import reports, selectors
 from articles.moderation import services as moderation
-from articles.moderation.forms import BanForm, LiftForm, ReasonForm, SuspendForm
+from articles.moderation.forms import ApproveForm, BanForm, LiftForm, ReasonForm, SuspendForm
 from articles.permissions import moderator_required
 from articles.threads.selectors import comment_thread_url
 from articles.threads.viewer import Viewer
@@ -36,13 +37,15 @@ def _back(request, fallback: str):
     return redirect(fallback)
 
 
-def _act(request, service, done: str, fallback: str, **target):
-    form = ReasonForm(request.POST)
+def _act(request, service, done: str, fallback: str, form_class=ReasonForm, **target):
+    form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
+        messages.error(
+            request, " ".join(error for errors in form.errors.values() for error in errors)
+        )
         return _back(request, fallback)
     try:
-        result = service(moderator=request.user, reason=form.cleaned_data["reason"], **target)
+        result = service(moderator=request.user, **form.cleaned_data, **target)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -58,22 +61,23 @@ def _unconfirmed(request, question: str, subject: str):
         return None
     fields = [
         (name, value)
-        for name, value in request.POST.items()
+        for name, values in request.POST.lists()  # every value: reporters ticked on the queue
         if name not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
     ]
     context = {"question": question, "subject": subject, "fields": fields}
     context["back"] = request.POST.get("next", "")
     return render(request, "moderation/confirm.html", context)
 
 
-def _act_on_comment(request, pk, service, done: str, *, confirm: str = ""):
+def _act_on_comment(request, pk, service, done: str, form_class=ReasonForm, *, confirm: str = ""):
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
     if confirm:
         asking = _unconfirmed(request, confirm, comment.title or comment.body[:200])
         if asking is not None:
             return asking
     fallback = comment_thread_url(comment, viewer=Viewer(request.user.pk, True))
-    return _act(request, service, done, fallback, comment=comment)
+    return _act(request, service, done, fallback, form_class, comment=comment)
 
 
 @require_GET
@@ -89,8 +93,11 @@ def queue(request):
 @require_POST
 @moderator_required
 def comment_approve(request, pk):
-    """Publish a pending comment, or keep a reported one and close its reports."""
-    return _act_on_comment(request, pk, moderation.comment_approve, "Comment approved.")
+    """Publish a pending comment, or keep a reported one and close its reports (marking the
+    reporters ticked as unreliable)."""
+    return _act_on_comment(
+        request, pk, moderation.comment_approve, "Comment approved.", form_class=ApproveForm
+    )
 
 
 @require_POST
@@ -224,6 +231,20 @@ def user_ban(request, pk):
     """Ban a user, optionally hiding all their comments at once."""
     return _sanction(
         request, pk, BanForm, moderation.user_ban, done="User banned.", form_name="ban_form"
+    )
+
+
+@require_POST
+@moderator_required
+def reporter_trust_restore(request, pk):
+    """Count a reader's reports again after they were marked unreliable."""
+    member = get_object_or_404(get_user_model(), pk=pk)
+    return _act(
+        request,
+        reports.reporter_trust_restore,
+        "Their reports count again.",
+        reverse("moderation_user", args=[member.pk]),
+        user=member,
     )
 
 

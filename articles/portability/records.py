@@ -114,6 +114,7 @@ PROBLEM_KINDS = {
     "not_an_article": "not a published post or page: skipped with its comments",
     "not_a_comment": "a pingback or trackback: skipped",
     "footer_dropped": "text after the byline (another site's footer?): dropped",
+    "blank_skipped": "nothing visible once invisible characters are removed: skipped",
 }
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from articles.models import Article, Comment
 from articles.newsroom.selectors import with_topic_names
@@ -37,3 +38,27 @@ def with_deepest_comment_level(articles: QuerySet[Article]) -> QuerySet[Article]
         .values("deepest")
     )
     return articles.annotate(deepest_comment_level=Subquery(deepest))
+
+
+def with_thread_count(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """``articles``, each with ``thread_count``: its top-level comments, in the same query."""
+    roots = (
+        Comment.objects.filter(article=OuterRef("pk"), parent=None)
+        .order_by()
+        .values("article")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return articles.annotate(thread_count=Coalesce(Subquery(roots), 0))
+
+
+def comments_for_export_page(article: Article, *, number: int, size: int) -> list[Comment]:
+    """The comments of the article's top-level threads ``size`` at a time (page ``number``,
+    from 1; threads oldest first), whatever their state, in tree order, in one query."""
+    page_trees = (
+        Comment.objects.filter(article=article, parent=None)
+        .order_by("tree_id")
+        .values("tree_id")[(number - 1) * size : number * size]
+    )
+    comments = Comment.objects.filter(article=article, tree_id__in=Subquery(page_trees))
+    return list(comments.select_related("author").in_thread_order())

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from articles.models import Article, Comment
 from articles.newsroom.services import article_topics_set
+from articles.portability.cleaning import cleaned_article
 from articles.portability.htmltext import has_unsafe_markup
 from articles.portability.records import OWN_SOURCE, ImportReport, SourceArticle, SourceComment
 from articles.portability.storearticles import (
@@ -126,6 +127,7 @@ def article_store(
         if not created:
             stored, posted = _existing_comments(article), _posted_comments(article, source)
         existing = posted | stored
+        source = cleaned_article(source, report)
         resolved = resolve_thread(source, existing_keys=existing, report=report)
         rows = [_comment_row(item.comment, report) for item in resolved]
         changed = [

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from articles.models import Article
 from articles.newsroom.services import article_topics_set
 from articles.portability.records import OWN_SOURCE, ImportReport, SourceArticle
+from articles.posting.text_policy import clean_line, clean_text
 
 _SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
 
@@ -36,12 +37,13 @@ def article_fields(source: SourceArticle, report: ImportReport) -> dict:
             raise ValidationError("The article title has no letters or digits to build a URL from.")
         slug = f"{source.source}-{digest(source.original_id)[:12]}"
     fields = {
-        "title": fit("title", source.title),
+        # The site's input policy (posting/text_policy.py), as for comments.
+        "title": fit("title", clean_line(source.title)),
         "slug": slug,
-        "summary": source.summary,
-        "body": source.body,
-        "topics": [topic[:80] for topic in source.topics],
-        "byline": fit("byline", source.byline),
+        "summary": clean_text(source.summary),
+        "body": clean_text(source.body),
+        "topics": [clean_line(topic)[:80] for topic in source.topics],
+        "byline": fit("byline", clean_line(source.byline)),
         "source_name": fit("source_name", source.source_name),
         "source_url": fit("source_url", source.source_url),
         "comments_open": source.comments_open,

@@ -4,8 +4,6 @@ These only read; the services that call them decide and write. Rate limits are p
 live with the views (articles/posting/limits.py).
 """
 
-import functools
-import re
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -17,38 +15,23 @@ from django.utils import timezone
 
 from articles.models import Article, Comment, UserSanction
 from articles.newsroom.selectors import accepting_comments_sql, comments_close_before
+from articles.posting import wordlists
+from articles.posting.wordmatch import find_listed_word
 
 
-@functools.cache
-def _word_pattern(words: tuple[str, ...]) -> re.Pattern | None:
-    words = tuple(word.strip() for word in words if word.strip())
-    if not words:
-        return None
-    # Whole words only ("ass" must not catch "class"), whatever their case; longest first so a
-    # phrase wins over a word it contains.
-    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
-def find_listed_word(text: str, words) -> str | None:
-    """The first word or phrase of ``words`` that ``text`` contains, as written in the text."""
-    pattern = _word_pattern(tuple(words))
-    match = pattern.search(text) if pattern else None
-    return match.group(0) if match else None
-
-
-def ensure_no_blocked_word(text: str) -> None:
-    """Refuse text containing a word of ``MODERATION_BLOCKED_WORDS``, naming it so it can go."""
-    word = find_listed_word(text, settings.MODERATION_BLOCKED_WORDS)
+def ensure_no_blocked_word(folded_text: str, blocked) -> None:
+    """Refuse a comment whose text (``wordmatch.reader_text``) contains a ``blocked`` word,
+    naming it so it can go."""
+    word = find_listed_word(folded_text, blocked)
     if word:
         raise ValidationError(
             {"body": f"“{word}” is not allowed here. Please rephrase your comment."}
         )
 
 
-def watched_word_reason(text: str) -> str:
-    """Why ``text`` is held for review for a ``MODERATION_WATCHED_WORDS`` word, or ""."""
-    word = find_listed_word(text, settings.MODERATION_WATCHED_WORDS)
+def watched_word_reason(folded_text: str, watched) -> str:
+    """Why a comment (its ``wordmatch.reader_text``) is held for a ``watched`` word, or ""."""
+    word = find_listed_word(folded_text, watched)
     return f"Contains the watched word “{word}”." if word else ""
 
 
@@ -75,10 +58,12 @@ class PostingChecks(NamedTuple):
     duplicate: bool
     earlier_comments: int  # counted up to MODERATION_HOLD_FIRST_COMMENTS only
     email_verified: bool  # the author has verified an e-mail address
+    word_lists: wordlists.WordLists
 
 
 # One statement for every check of a new post: it is a hot path, and through the ORM these
-# three subqueries cost ten times what PostgreSQL needs to answer them. "In force" is
+# subqueries cost ten times what PostgreSQL needs to answer them. The word lists come along
+# (only when they changed: wordlists.LISTS_SQL). "In force" is
 # UserSanctionQuerySet.active(); a test keeps the two in step.
 _POSTING_CHECKS_SQL = f"""
 SELECT
@@ -100,7 +85,8 @@ SELECT
     ) AS earlier),
     EXISTS (
         SELECT 1 FROM {EmailAddress._meta.db_table} WHERE user_id = %(author)s AND verified
-    )
+    ),
+    {wordlists.LISTS_SQL}
 """  # noqa: S608 - table names and states from the models; every value is a parameter
 
 
@@ -110,7 +96,8 @@ def posting_checks(
     """Whether comments on the article are open, whether the comment replied to is shown,
     whether the author is suspended or banned, has posted ``body`` within
     ``COMMENT_DUPLICATE_WINDOW_MINUTES``, and how many comments they posted before (up to
-    ``MODERATION_HOLD_FIRST_COMMENTS``), and whether they verified an e-mail address: one query."""
+    ``MODERATION_HOLD_FIRST_COMMENTS``), whether they verified an e-mail address, and the word
+    lists: one query."""
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -124,9 +111,11 @@ def posting_checks(
                 "close_before": comments_close_before(now),
                 "since": now - timedelta(minutes=settings.COMMENT_DUPLICATE_WINDOW_MINUTES),
                 "first": settings.MODERATION_HOLD_FIRST_COMMENTS,
+                "lists_known": wordlists.known_version(),
             },
         )
-        return PostingChecks(*cursor.fetchone())
+        *checks, lists_version, lists_words = cursor.fetchone()
+    return PostingChecks(*checks, wordlists.lists_at(lists_version, lists_words))
 
 
 def unverified_error() -> ValidationError:
@@ -143,13 +132,13 @@ def duplicate_error() -> ValidationError:
     return ValidationError({"body": f"You posted this same text in the last {minutes} minutes."})
 
 
-def hold_reason(*, text: str, earlier_comments: int) -> str:
-    """Why a new comment is held as pending for a moderator, or "" to publish it at once;
-    ``earlier_comments`` is what ``posting_checks`` counted."""
-    reason = watched_word_reason(text)
+def hold_reason(*, folded_text: str, checks: PostingChecks) -> str:
+    """Why a new comment (its ``wordmatch.reader_text``) is held as pending for a moderator, or
+    "" to publish it at once, from what ``posting_checks`` found."""
+    reason = watched_word_reason(folded_text, checks.word_lists.watched)
     if reason:
         return reason
     first = settings.MODERATION_HOLD_FIRST_COMMENTS
-    if earlier_comments < first:
+    if checks.earlier_comments < first:
         return f"New account: its first {first} comments are reviewed."
     return ""

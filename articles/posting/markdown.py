@@ -23,6 +23,7 @@ __all__ = [
     "ALLOWED_TAGS",
     "ALLOWED_URL_SCHEMES",
     "LINK_REL",
+    "code_block_lines",
     "has_block_markup",
     "quote_markdown",
     "render_article_markdown",
@@ -225,6 +226,16 @@ def render_html_message(fragment: str) -> str:
 def has_block_markup(fragment: str) -> bool:
     """Whether an HTML fragment lays out its own paragraphs (see render_html_message)."""
     return bool(_BLOCK_TAG.search(fragment))
+
+
+def code_block_lines(text: str) -> list[tuple[int, int]]:
+    """The lines of Markdown ``text`` that its code blocks (fenced or indented) take, as
+    ``(first, past_last)`` line numbers counted from 0, as the renderer reads them."""
+    return [
+        (token.map[0], token.map[1])
+        for token in _md.parse(text)
+        if token.type in ("fence", "code_block") and token.map
+    ]
 
 
 def quote_markdown(text: str) -> str:

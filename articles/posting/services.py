@@ -1,29 +1,45 @@
 """Writes by authors: posting a comment or a reply, editing and deleting one's own, and the bulk
-insert that imports and the benchmark use.
+insert that imports and the benchmark use; and the word lists posting is checked against.
 
 Each function is keyword-only, runs in one transaction, and raises ``ValidationError`` with a
 message a person can act on.
 """
+
+import uuid
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import Article, AuditLogEntry, Comment, CommentRevision
+from articles.models import Article, AuditLogEntry, Comment, CommentRevision, WordList
+from articles.models.moderation import entries_of
 from articles.permissions import can_delete_comment, ensure_comment_author
-from articles.posting import antiabuse
+from articles.posting import antiabuse, text_policy, wordlists, wordmatch
 from articles.posting.markdown import render_markdown
 from articles.posting.selectors import comment_edit_refusal
 from articles.threads.cache import thread_changed
 from articles.threads.locks import lock_for_posting
 
 
-def validate_comment_text(*, title: str, body: str) -> tuple[str, str]:
-    """Title and body stripped, or ValidationError naming what is wrong (posting and editing)."""
-    body = body.strip()
-    title = title.strip()
-    if not body:
+class CommentText(NamedTuple):
+    """A comment's text as it is stored, and as the word lists see it."""
+
+    title: str
+    body: str
+    body_html: str
+    folded: str  # wordmatch.reader_text: what a reader sees, in the lists' form
+
+
+def prepare_comment_text(*, title: str, body: str) -> CommentText:
+    """Title and body under the text policy (text_policy), rendered, or ValidationError naming
+    what is wrong (posting and editing)."""
+    if title.strip() and text_policy.is_blank(title):
+        raise ValidationError({"title": "This title shows nothing: write one, or leave it empty."})
+    title = text_policy.clean_line(title)
+    body = text_policy.clean_body(body).strip()
+    if text_policy.is_blank(body):
         raise ValidationError({"body": "Write something before posting."})
     if len(body) > settings.COMMENT_MAX_LENGTH:
         raise ValidationError(
@@ -33,8 +49,17 @@ def validate_comment_text(*, title: str, body: str) -> tuple[str, str]:
         raise ValidationError(
             {"title": f"Titles are limited to {settings.COMMENT_TITLE_MAX_LENGTH} characters."}
         )
-    antiabuse.ensure_no_blocked_word(f"{title}\n{body}")
-    return title, body
+    body_html = render_markdown(body)
+    shown = wordmatch.visible_text(body_html)
+    if text_policy.is_blank(shown):
+        raise ValidationError({"body": "This comment would show nothing: write some text."})
+    return CommentText(title, body, body_html, wordmatch.fold(f"{title}\n{shown}"))
+
+
+def preview_html(body: str) -> str:
+    """``body`` rendered as posting would store it (under the text policy, sanitised); nothing
+    is checked against the word lists and nothing is stored."""
+    return render_markdown(text_policy.clean_body(body).strip())
 
 
 def comment_post(
@@ -45,10 +70,9 @@ def comment_post(
     Refused for a suspended or banned author, a blocked word, or the same text twice in a short
     time; held as pending (and logged) for a watched word or a new account's first comments.
     """
-    title, body = validate_comment_text(title=title, body=body)
+    text = prepare_comment_text(title=title, body=body)
     if parent is not None and parent.article_id != article.pk:
         raise ValidationError("You can only reply to a comment on the same article.")
-    body_html = render_markdown(body)
 
     with transaction.atomic():
         lock_for_posting(author_id=author.pk, tree_id=parent.tree_id if parent else None)
@@ -58,7 +82,7 @@ def comment_post(
             article_id=article.pk,
             parent_id=parent.pk if parent else None,
             author_id=author.pk,
-            body=body,
+            body=text.body,
         )
         if not checks.comments_open:
             raise ValidationError("Comments on this article are closed.")
@@ -70,16 +94,15 @@ def comment_post(
             antiabuse.ensure_may_write(author)  # reads the sanction, to say why and until when
         if checks.duplicate:
             raise antiabuse.duplicate_error()
-        hold_reason = antiabuse.hold_reason(
-            text=f"{title}\n{body}", earlier_comments=checks.earlier_comments
-        )
+        antiabuse.ensure_no_blocked_word(text.folded, checks.word_lists.blocked)
+        hold_reason = antiabuse.hold_reason(folded_text=text.folded, checks=checks)
         comment = Comment(
             article=article,
             parent=parent,
             author=author,
-            title=title,
-            body=body,
-            body_html=body_html,
+            title=text.title,
+            body=text.body,
+            body_html=text.body_html,
             state=Comment.State.PENDING if hold_reason else Comment.State.VISIBLE,
         )
         if parent is None:
@@ -192,20 +215,22 @@ def comment_edit(*, comment: Comment, editor, title: str, body: str) -> Comment:
     comment back for review.
     """
     ensure_comment_author(editor, comment)
-    title, body = validate_comment_text(title=title, body=body)
+    text = prepare_comment_text(title=title, body=body)
+    lists = wordlists.current_word_lists()
+    antiabuse.ensure_no_blocked_word(text.folded, lists.blocked)
     with transaction.atomic():
         current = _locked(comment)
         refusal = comment_edit_refusal(current, editor)
         if refusal:
             raise ValidationError(refusal)
-        if (title, body) == (current.title, current.body):
+        if (text.title, text.body) == (current.title, current.body):
             return current
-        _save_edit(current, editor=editor, title=title, body=body)
+        _save_edit(current, editor=editor, text=text, watched=lists.watched)
         thread_changed(current.article_id)
     return current
 
 
-def _save_edit(current: Comment, *, editor, title: str, body: str) -> None:
+def _save_edit(current: Comment, *, editor, text: CommentText, watched) -> None:
     CommentRevision.objects.create(
         comment=current,
         title=current.title,
@@ -213,8 +238,8 @@ def _save_edit(current: Comment, *, editor, title: str, body: str) -> None:
         body_html=current.body_html,
         written_at=current.edited_at or current.created_at,
     )
-    hold = antiabuse.watched_word_reason(f"{title}\n{body}")
-    current.title, current.body, current.body_html = title, body, render_markdown(body)
+    hold = antiabuse.watched_word_reason(text.folded, watched)
+    current.title, current.body, current.body_html = text.title, text.body, text.body_html
     current.edited_at = timezone.now()
     if hold and current.is_visible:
         current.state = Comment.State.PENDING
@@ -253,3 +278,26 @@ def comment_delete(*, comment: Comment, user) -> Comment:
         thread_changed(current.article_id)
     comment.state = Comment.State.DELETED
     return comment
+
+
+def word_list_update(*, word_list: WordList, words: str, moderator) -> WordList:
+    """A moderator replaces a word list's words (one per line); logged with what was added and
+    removed. Its new version makes every process read the list again at its next post."""
+    entries = entries_of(words)
+    with transaction.atomic():
+        current = WordList.objects.select_for_update().get(pk=word_list.pk)
+        before = set(current.entries)
+        current.words = "\n".join(entries)
+        current.version = uuid.uuid4()
+        current.updated_at, current.updated_by = timezone.now(), moderator
+        current.save()
+        AuditLogEntry.objects.create(
+            actor=moderator,
+            action=AuditLogEntry.Action.WORD_LIST,
+            details={
+                "list": current.kind,
+                "added": sorted(set(entries) - before),
+                "removed": sorted(before - set(entries)),
+            },
+        )
+    return current

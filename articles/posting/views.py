@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.accounts.selectors import has_verified_email
 from articles.formflow import form_page, submit
 from articles.models import Article, Comment
-from articles.moderation import services as moderation
+from articles.moderation import reports
 from articles.moderation.selectors import report_refusal
 from articles.permissions import can_moderate, ensure_comment_author
 from articles.posting import limits, services
 from articles.posting.forms import CommentEditForm, CommentForm, ReportForm
-from articles.posting.markdown import quote_markdown, render_markdown
+from articles.posting.markdown import quote_markdown
 from articles.posting.selectors import comment_edit_refusal
 from articles.threads.selectors import comment_thread_url, thread_sort
 from articles.threads.viewer import Viewer
@@ -68,7 +68,7 @@ def comment_preview(request):
         return JsonResponse(
             {"error": " ".join(form.errors.get("body", ["Cannot preview."]))}, status=400
         )
-    return JsonResponse({"html": render_markdown(form.cleaned_data["body"])})
+    return JsonResponse({"html": services.preview_html(form.cleaned_data["body"])})
 
 
 def _parent_and_article(form, slug):
@@ -133,7 +133,7 @@ def _preview(request, slug):
     parent, article = _parent_and_article(form, slug)
     if parent is not None and not (parent.is_visible and parent.article_id == article.pk):
         parent = None
-    preview = render_markdown(form.cleaned_data["body"]) if form.is_valid() else ""
+    preview = services.preview_html(form.cleaned_data["body"]) if form.is_valid() else ""
     status = 200 if form.is_valid() else 400
     return _compose(
         request,
@@ -141,7 +141,7 @@ def _preview(request, slug):
         parent=parent,
         form=form,
         status=status,
-        preview_html=mark_safe(preview),  # noqa: S308 - sanitised by render_markdown
+        preview_html=mark_safe(preview),  # noqa: S308 - sanitised by services.preview_html
     )
 
 
@@ -212,16 +212,20 @@ def comment_report(request, pk):
     comment = get_object_or_404(
         Comment.objects.visible().select_related("article", "author"), pk=pk
     )
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    # Every report sent counts towards the limits, even one that is refused below.
+    wait = limits.report_wait(request) if request.method == "POST" else 0
+    if wait:
+        return limits.too_many_reports(request, wait, comment=comment, form=form)
     refusal = report_refusal(comment, request.user)
     if refusal:
         # One clear state: the reason, and no form to send again.
         context = {"comment": comment, "refusal": refusal}
         return form_page(request, "articles/comment_report.html", context)
-    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reported, _ = submit(
             form,
-            moderation.comment_report,
+            reports.comment_report,
             comment=comment,
             reporter=request.user,
             **form.cleaned_data,

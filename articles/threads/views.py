@@ -89,7 +89,7 @@ class ArticleDetailView(DetailView):
 
 
 class CommentDetailView(DetailView):
-    """The permalink page: a comment with the comments above it and its replies."""
+    """The permalink page: a comment with the nearest comments above it and its replies."""
 
     template_name = "articles/comment_detail.html"
     context_object_name = "comment"
@@ -104,8 +104,10 @@ class CommentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         viewer = viewer_from(self.object, self.request.user)
         thread = selectors.subthread_for_comment(self.object, viewer)
+        ancestors = selectors.comment_ancestors(self.object, viewer)
         return super().get_context_data(
-            ancestors=selectors.comment_ancestors(self.object, viewer),
+            ancestors=ancestors.comments,
+            up_url=ancestors.up_url,
             thread_html=render_thread(thread.comments, viewer),
             show_text=thread.comments[0].shown,
             in_thread_url=selectors.comment_thread_url(self.object, viewer=viewer),

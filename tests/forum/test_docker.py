@@ -155,7 +155,8 @@ def test_compose_serves_production_on_loopback_with_settings_from_dot_env(compos
     assert "SECRET_KEY" not in web["environment"]  # from .env, never written here
     assert web["env_file"] in (".env", [".env"], "./.env")
     assert web["environment"]["REDIS_URL"].startswith("redis://")
-    for mapping in web["ports"]:
+    assert "ports" not in web  # reached through the buffering proxy only
+    for mapping in compose["services"]["proxy"]["ports"]:
         assert mapping.startswith("127.0.0.1:"), mapping
     assert "--no-control-socket" in web["command"]
     assert "exec gunicorn" in web["command"]  # gunicorn gets the stop signal, not sh
@@ -167,7 +168,7 @@ def test_compose_passwords_come_from_dot_env(compose):
     assert "${POSTGRES_PASSWORD}" in compose["services"]["web"]["environment"]["DATABASE_URL"]
 
 
-@pytest.mark.parametrize("service", ["db", "redis", "web"])
+@pytest.mark.parametrize("service", ["db", "redis", "web", "proxy"])
 def test_every_service_restarts_and_has_a_health_check_with_a_start_period(compose, service):
     config = compose["services"][service]
     assert config["restart"] in {"unless-stopped", "always", "on-failure"}
@@ -228,3 +229,17 @@ def test_a_blank_secret_key_line_as_in_env_example_counts_as_unset():
     production = load_settings(SECRET_KEY="", FORUM_MODE="production", DATABASE_URL=database)
     assert production.returncode != 0
     assert "Production mode needs a real SECRET_KEY" in production.stderr
+
+
+def test_a_stock_nginx_buffers_requests_with_timeouts_in_front_of_gunicorn(compose):
+    proxy = compose["services"]["proxy"]
+    assert re.fullmatch(r"nginx:[\w.-]+", proxy["image"])
+    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in proxy["volumes"]
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    for directive in (
+        "client_header_timeout 10s;",
+        "client_body_timeout 10s;",
+        "proxy_request_buffering on;",
+        "server web:8000;",
+    ):
+        assert directive in config, directive

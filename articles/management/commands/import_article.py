@@ -14,6 +14,13 @@ from articles.portability.store import ArticleOutcome, archive_import
 LISTED_PER_KIND = 20
 
 
+def shown(text: str) -> str:
+    """``text`` from a file as a terminal may show it: control and format characters (ESC, BEL,
+    bidirectional overrides) written as escapes, so a title cannot clear the operator's screen,
+    retitle the window or reorder the line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 class Command(BaseCommand):
     """Import articles and their comment threads from a plain-text, JSON, Disqus or WXR file.
 
@@ -76,10 +83,10 @@ class Command(BaseCommand):
                 )
         except ImportFormatError as error:
             self._save(report, path, problems, f"{path}: {error}")
-            raise CommandError(f"{path}: {error}; nothing was imported") from error
+            raise CommandError(f"{path}: {shown(str(error))}; nothing was imported") from error
         except ValidationError as error:
             self._save(report, path, problems, f"{path}: {' '.join(error.messages)}")
-            raise CommandError(f"{path}: {' '.join(error.messages)}") from error
+            raise CommandError(f"{path}: {shown(' '.join(error.messages))}") from error
         except KeyboardInterrupt as error:
             self._save(report, path, problems, "interrupted")
             raise CommandError(f"{path}: interrupted; nothing was imported", returncode=130) from (
@@ -96,7 +103,7 @@ class Command(BaseCommand):
         else:
             verb = "Already imported"
         line = (
-            f"{verb} “{outcome.title}”: {outcome.new_comments} new comments, "
+            f"{verb} “{shown(outcome.title)}”: {outcome.new_comments} new comments, "
             f"{outcome.existing_comments} already present, {outcome.updated_comments} updated. "
             f"URL: {outcome.url}"
         )
@@ -120,7 +127,7 @@ class Command(BaseCommand):
             for problem in listed[:LISTED_PER_KIND]:
                 where = f"line {problem.line}: " if problem.line else ""
                 action = "" if problem.action == PROBLEM_KINDS[kind] else f": {problem.action}"
-                self.stdout.write(f"    {where}{problem.record}{action}")
+                self.stdout.write(shown(f"    {where}{problem.record}{action}"))
             if count > LISTED_PER_KIND:
                 self.stdout.write(f"    … and {count - LISTED_PER_KIND} more (--report FILE)")
         if self.dry_run:

@@ -183,7 +183,7 @@ def test_logging_out_ends_the_session_for_whoever_holds_its_key(client, db):
 
 
 @override_settings(
-    RATELIMIT_IP_META_KEY="HTTP_X_REAL_IP", LOGIN_RATE_PER_IP="2/m", LOGIN_RATE_PER_ACCOUNT="100/m"
+    CLIENT_IP_META_KEY="HTTP_X_REAL_IP", LOGIN_RATE_PER_IP="2/m", LOGIN_RATE_PER_ACCOUNT="100/m"
 )
 def test_behind_a_proxy_limits_and_logs_use_the_address_the_proxy_passes(client, db, caplog):
     def through_proxy(name, address):

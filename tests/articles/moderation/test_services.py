@@ -16,9 +16,18 @@ from articles.models import (
     CommentRevision,
     UserSanction,
 )
+from articles.moderation import reports
 from articles.moderation import services as moderation
 from articles.posting import services
-from tests.factories import make_article, make_comment, make_moderator, make_report, make_user
+from tests.factories import (
+    make_article,
+    make_comment,
+    make_moderator,
+    make_report,
+    make_trusted_reader,
+    make_user,
+    set_word_lists,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
 
@@ -304,17 +313,17 @@ def test_editing_on_a_locked_thread_is_refused(article, user, moderator):
         services.comment_edit(comment=comment, editor=user, title="", body="Changed")
 
 
-@override_settings(MODERATION_WATCHED_WORDS=["crypto"])
 def test_an_edit_with_a_watched_word_goes_back_for_review(article, user):
+    set_word_lists(watched=["crypto"])
     comment = make_comment(article, author=user, body="Fine")
     services.comment_edit(comment=comment, editor=user, title="", body="Buy CRYPTO now")
     assert Comment.objects.get(pk=comment.pk).state == State.PENDING
     entry = AuditLogEntry.objects.get()
-    assert entry.action == Action.HOLD and entry.actor is None and "CRYPTO" in entry.reason
+    assert entry.action == Action.HOLD and entry.actor is None and "crypto" in entry.reason
 
 
-@override_settings(MODERATION_BLOCKED_WORDS=["spamword"])
 def test_an_edit_with_a_blocked_word_is_refused(article, user):
+    set_word_lists(blocked=["spamword"])
     comment = make_comment(article, author=user, body="Fine")
     with pytest.raises(ValidationError, match="“spamword” is not allowed"):
         services.comment_edit(comment=comment, editor=user, title="", body="a spamword")
@@ -336,12 +345,10 @@ def test_author_delete_is_soft_and_logged(article, user, state):
 
 def test_a_reader_reports_a_comment_once(article, user):
     comment = make_comment(article)
-    report = moderation.comment_report(
-        comment=comment, reporter=user, reason="abuse", text="  rude  "
-    )
+    report = reports.comment_report(comment=comment, reporter=user, reason="abuse", text="  rude  ")
     assert (report.reason, report.text, report.resolved_at) == ("abuse", "rude", None)
     with pytest.raises(ValidationError, match="already reported"):
-        moderation.comment_report(comment=comment, reporter=user, reason="spam")
+        reports.comment_report(comment=comment, reporter=user, reason="spam")
     assert CommentReport.objects.count() == 1
 
 
@@ -356,39 +363,43 @@ def test_a_reader_reports_a_comment_once(article, user):
 def test_bad_reports_are_refused(article, user, reason, text, message):
     comment = make_comment(article)
     with pytest.raises(ValidationError, match=message):
-        moderation.comment_report(comment=comment, reporter=user, reason=reason, text=text)
+        reports.comment_report(comment=comment, reporter=user, reason=reason, text=text)
     assert not CommentReport.objects.exists()
 
 
 def test_own_and_hidden_comments_cannot_be_reported(article, user, moderator):
     own = make_comment(article, author=user)
     with pytest.raises(ValidationError, match="your own"):
-        moderation.comment_report(comment=own, reporter=user, reason="spam")
+        reports.comment_report(comment=own, reporter=user, reason="spam")
     hidden = make_comment(article)
     moderation.comment_hide(comment=hidden, moderator=moderator)
     with pytest.raises(ValidationError, match="no longer shown"):
-        moderation.comment_report(comment=hidden, reporter=user, reason="spam")
+        reports.comment_report(comment=hidden, reporter=user, reason="spam")
     assert not CommentReport.objects.exists()
 
 
 @override_settings(MODERATION_AUTO_HIDE_REPORTS=3)
 def test_enough_reports_hold_a_comment_pending_review(article):
     comment = make_comment(article)
-    make_report(comment)
-    make_report(comment)
+    make_report(comment, make_trusted_reader(article))
+    make_report(comment, make_trusted_reader(article))
     assert Comment.objects.get(pk=comment.pk).state == State.VISIBLE
-    make_report(comment)
+    make_report(comment, make_trusted_reader(article))
     assert Comment.objects.get(pk=comment.pk).state == State.PENDING
     entry = AuditLogEntry.objects.get()
-    assert (entry.action, entry.actor, entry.reason) == (Action.AUTO_HIDE, None, "3 open reports.")
+    assert (entry.action, entry.actor, entry.reason) == (
+        Action.AUTO_HIDE,
+        None,
+        "3 open reports from readers in good standing.",
+    )
 
 
 @override_settings(MODERATION_AUTO_HIDE_REPORTS=2)
 def test_closed_reports_do_not_count_towards_auto_hide(article, moderator):
     comment = make_comment(article)
-    make_report(comment)
+    make_report(comment, make_trusted_reader(article))
     moderation.comment_approve(comment=comment, moderator=moderator)
-    make_report(comment)
+    make_report(comment, make_trusted_reader(article))
     assert Comment.objects.get(pk=comment.pk).state == State.VISIBLE
 
 
@@ -396,7 +407,7 @@ def test_closed_reports_do_not_count_towards_auto_hide(article, moderator):
 def test_auto_hide_can_be_turned_off(article):
     comment = make_comment(article)
     for _ in range(5):
-        make_report(comment)
+        make_report(comment, make_trusted_reader(article))
     assert Comment.objects.get(pk=comment.pk).state == State.VISIBLE
 
 
@@ -540,7 +551,7 @@ def test_a_banned_user_cannot_post_edit_or_report_and_is_told_why(article, moder
     for attempt in (
         lambda: make_comment(article, author=member),
         lambda: services.comment_edit(comment=own, editor=member, title="", body="new"),
-        lambda: moderation.comment_report(comment=other, reporter=member, reason="spam"),
+        lambda: reports.comment_report(comment=other, reporter=member, reason="spam"),
     ):
         with pytest.raises(ValidationError, match="Your account is banned: Spamming links"):
             attempt()
@@ -668,7 +679,9 @@ RETIRING_WRITES = {
         comment=w["root"], editor=w["author"], title="", body="changed"
     ),
     "delete": lambda w: services.comment_delete(comment=w["root"], user=w["author"]),
-    "auto-hide on reports": lambda w: [make_report(w["root"]) for _ in range(3)],
+    "auto-hide on reports": lambda w: [
+        make_report(w["root"], make_trusted_reader(w["article"])) for _ in range(3)
+    ],
     "lock": lambda w: moderation.article_lock(article=w["article"], moderator=w["mod"]),
     "unlock": lambda w: moderation.article_unlock(article=w["locked"], moderator=w["mod"]),
     "ban hiding comments": lambda w: moderation.user_ban(

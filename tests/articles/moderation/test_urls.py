@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from articles.models import AuditLogEntry, Comment
+from articles.models import AuditLogEntry, Comment, WordList
 from articles.moderation import services as moderation
 from tests.factories import make_article, make_comment, make_moderator, make_report, make_user
 
@@ -68,6 +68,7 @@ def world(db):
             "commentreport": report.pk,
             "usersanction": sanction.pk,
             "topic": comment.article.topics.get().pk,
+            "wordlist": WordList.Kind.BLOCKED,
         },
     }
 
@@ -90,6 +91,7 @@ def snapshot():
         list(Comment.objects.order_by("pk").values_list("pk", "state")),
         AuditLogEntry.objects.count(),
         list(Comment.objects.values_list("article__comments_open", flat=True)),
+        list(WordList.objects.order_by("kind").values_list("version", flat=True)),
     )
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article, AuditLogEntry, Comment, CommentReport, UserSanction
 from articles.moderation import services as moderation
-from tests.factories import make_comment, make_moderator, make_report, make_user
+from tests.factories import make_comment, make_moderator, make_report, make_user, set_word_lists
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
 
@@ -170,7 +170,7 @@ def test_queue_lists_pending_and_reported_comments_most_reported_first(as_modera
 
 
 def test_queue_shows_why_a_comment_was_held(as_moderator, article, settings):
-    settings.MODERATION_WATCHED_WORDS = ["casino"]
+    set_word_lists(watched=["casino"])
     make_comment(article, body="Visit my casino")
     html = as_moderator.get(reverse("moderation_queue")).content.decode()
     assert "Contains the watched word “casino”." in html

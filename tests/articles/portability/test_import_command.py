@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,29 @@ def test_indentation_that_skips_a_level_fails_and_writes_nothing(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="cannot read the file"):
         call_command("import_article", str(tmp_path / "nope.txt"))
+
+
+def test_what_came_from_the_file_reaches_the_terminal_escaped(tmp_path, capsys):
+    # A title that would clear the screen and retitle the window, and a comment id that would
+    # too: the stored title is cleaned, and every record the command lists is escaped.
+    archive = {
+        "format": "forum-archive",
+        "version": 1,
+        "articles": [
+            {
+                "source": "json",
+                "id": "esc",
+                "title": "Clear \x1b[2J me \x1b]0;owned\x07",
+                "body": "Body",
+                "comments": [
+                    {"id": "\x1b[2Jc1\u202e", "author": "Ann", "state": "???", "body": "Hi"}
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(archive))
+    out = run_import(path, capsys)
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "\\x1b[2Jc1\\u202e" in out
+    assert Article.objects.get().title == "Clear [2J me ]0;owned"

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Comment, CommentReport, CommentRevision
 from articles.moderation import services as moderation
-from tests.factories import make_article, make_comment, make_user
+from tests.factories import make_article, make_comment, make_trusted_reader
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]
 
@@ -190,7 +190,7 @@ def test_reports_from_enough_readers_hold_the_comment(client, article, settings)
     settings.MODERATION_AUTO_HIDE_REPORTS = 2
     comment = make_comment(article, body="Spammy")
     for _ in range(2):
-        client.force_login(make_user())
+        client.force_login(make_trusted_reader(article))
         client.post(reverse("comment_report", args=[comment.pk]), {"reason": "spam"})
     assert Comment.objects.get(pk=comment.pk).state == State.PENDING
     client.logout()
