@@ -27,6 +27,7 @@ from articles.moderation.admin import BOTH_PLACES, ModeratedAdmin
 from articles.newsroom import services as newsroom
 from articles.newsroom.forms import ArticleForm
 from articles.permissions import can_edit_articles
+from articles.votes import services as votes
 
 
 class ReportedFilter(admin.SimpleListFilter):
@@ -81,7 +82,7 @@ class AuthorFilter(admin.SimpleListFilter):
 @admin.register(Comment)
 class CommentAdmin(ModeratedAdmin):
     target = "comment"
-    actions = ["approve", "hide", "remove", "restore", "hide_branch"]
+    actions = ["approve", "hide", "remove", "restore", "hide_branch", "pin", "unpin"]
     list_display = [
         "in_thread",
         "depth",
@@ -114,6 +115,8 @@ class CommentAdmin(ModeratedAdmin):
         "created_at",
         "edited_at",
         "level",
+        "upvotes",
+        "downvotes",
     ]
     readonly_fields = fields
 
@@ -179,6 +182,18 @@ class CommentAdmin(ModeratedAdmin):
     )
     def hide_branch(self, request, queryset):
         self._apply(request, queryset, moderation.comment_branch_hide, "Branches hidden")
+
+    @admin.action(
+        description="Pin above the article's threads",
+        permissions=["moderate"],
+        location=BOTH_PLACES,
+    )
+    def pin(self, request, queryset):
+        self._apply(request, queryset, votes.comment_pin, "Pinned")
+
+    @admin.action(description="Unpin", permissions=["moderate"], location=BOTH_PLACES)
+    def unpin(self, request, queryset):
+        self._apply(request, queryset, votes.comment_unpin, "Unpinned")
 
 
 class ArticleRevisionInline(admin.TabularInline):

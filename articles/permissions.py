@@ -82,6 +82,18 @@ def can_report_comment(state: str, *, own: bool, sanctioned: bool) -> bool:
     return not own and state == VISIBLE and not sanctioned
 
 
+def can_vote_comment(state: str, *, own: bool, sanctioned: bool, thread_open: bool) -> bool:
+    """Whether a reader may vote on a comment: someone else's visible one, in an open thread,
+    while not suspended. Who may vote at all is :func:`can_cast_votes`."""
+    return state == VISIBLE and not own and not sanctioned and thread_open
+
+
+def can_cast_votes(user) -> bool:
+    """Whether ``user`` may vote at all: signed in and active. The one place a "verified email"
+    requirement goes when accounts have one."""
+    return user.is_authenticated and user.is_active
+
+
 def edit_window_start(now: datetime | None = None) -> datetime:
     """Comments posted after this time are still within ``COMMENT_EDIT_WINDOW_MINUTES``."""
     return (now or timezone.now()) - timedelta(minutes=settings.COMMENT_EDIT_WINDOW_MINUTES)

@@ -9,6 +9,7 @@ from articles.portability import views as portability
 from articles.posting import views as posting
 from articles.site import views as site
 from articles.threads import views as threads
+from articles.votes import views as votes
 
 urlpatterns = [
     path("", newsroom.FrontPageView.as_view(), name="home"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", posting.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", posting.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", posting.comment_report, name="comment_report"),
+    path("comments/vote/", votes.comment_vote, name="comment_vote"),
     path("accounts/settings/", accounts.account_settings, name="account_settings"),
     path("accounts/settings/data/", accounts.account_download, name="account_download"),
     path("accounts/settings/delete/", accounts.account_delete, name="account_delete"),
@@ -67,6 +69,7 @@ urlpatterns += [
         moderation.comment_branch_restore,
         name="moderation_branch_restore",
     ),
+    path("moderation/comments/<int:pk>/pin/", votes.comment_pin, name="moderation_comment_pin"),
     path(
         "moderation/articles/<slug:slug>/lock/",
         moderation.article_lock,

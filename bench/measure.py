@@ -55,10 +55,19 @@ def _queries(call) -> int:
 
 
 def generate(size: int) -> tuple[Article, float]:
-    """A realistic discussion of ``size`` comments; returns it and the seconds it took."""
+    """A realistic discussion of ``size`` comments, with votes; returns it and the seconds it
+    took."""
     started = time.perf_counter()
     article = make_discussion(size, seed=size)
     with connection.cursor() as cursor:
+        # Totals only, no vote rows: the pages rank by the totals, and "Best" must sort the
+        # siblings of a voted thread. Seeded, so every run ranks the same thread alike.
+        cursor.execute("SELECT setseed(%s)", [1 / (size + 1)])
+        cursor.execute(
+            f"UPDATE {Comment._meta.db_table} SET upvotes = floor(random() * 30)::int,"  # noqa: S608
+            " downvotes = floor(random() * 8)::int WHERE article_id = %s AND random() < 0.6",
+            [article.pk],
+        )
         # What autovacuum would have done by the time anyone reads a big thread.
         cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(Comment._meta.db_table)}")
     return article, time.perf_counter() - started
@@ -97,7 +106,8 @@ def pages(articles: dict[int, Article], *, runs: int, warmup: int) -> dict[int, 
     urls = {}
     for size, article in articles.items():
         url = article.get_absolute_url()
-        urls[size, "whole_thread"] = f"{url}?page=all"
+        urls[size, "whole_thread"] = f"{url}?page=all"  # in the default order, "Best"
+        urls[size, "whole_thread_oldest"] = f"{url}?sort=oldest&page=all"
         urls[size, "first_page"] = url
         urls[size, "permalink"] = reverse("comment_detail", args=[largest_thread_root(article).pk])
     timings = _interleaved(
@@ -106,7 +116,10 @@ def pages(articles: dict[int, Article], *, runs: int, warmup: int) -> dict[int, 
         warmup=warmup,
     )
     measured = {
-        size: {kind: _page_figures(client, urls[size, kind], timings[size, kind]) for kind in KINDS}
+        size: {
+            kind: _page_figures(client, urls[size, kind], timings[size, kind])
+            for kind in (*KINDS, "whole_thread_oldest")
+        }
         for size in articles
     }
     with override_settings(THREAD_CACHE_SECONDS=600):
@@ -154,6 +167,41 @@ def posting(articles: dict[int, Article], *, posts: int, warmup: int, rng) -> di
     return {
         size: {
             "posts": posts,
+            "median_ms": _ms(median(timings[size])),
+            "min_ms": _ms(min(timings[size])),
+            "queries": _queries(calls[size]),
+        }
+        for size in articles
+    }
+
+
+def _vote(client: Client, comment_id: int) -> None:
+    # As forum.js sends it: the form, asking for the new totals as JSON.
+    response = client.post(
+        reverse("comment_vote"),
+        f"up={comment_id}",
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ACCEPT="application/json",
+    )
+    if response.status_code != 200:
+        raise RuntimeError(f"casting a vote answered {response.status_code}")
+
+
+def _voter(client: Client, article: Article, rng: random.Random):
+    comments = list(Comment.objects.filter(article=article).values_list("pk", flat=True))
+    return lambda: _vote(client, rng.choice(comments))
+
+
+def voting(articles: dict[int, Article], *, votes: int, warmup: int, rng) -> dict[int, dict]:
+    """For each size: up votes (or, on a comment voted before, their withdrawal) cast through
+    the real view on random comments, one size after the other in each round."""
+    client = Client()
+    client.force_login(make_users(1, prefix="voter")[0])
+    calls = {size: _voter(client, article, rng) for size, article in articles.items()}
+    timings = _interleaved(calls, runs=votes, warmup=warmup)
+    return {
+        size: {
+            "votes": votes,
             "median_ms": _ms(median(timings[size])),
             "min_ms": _ms(min(timings[size])),
             "queries": _queries(calls[size]),

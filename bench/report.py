@@ -6,6 +6,8 @@ TARGET_FIRST_PAGE_MS = {10_000: 30}
 TARGET_MAX_QUERIES = 8
 TARGET_POST_MS = 10
 TARGET_POST_GROWTH = 1.5
+TARGET_VOTE_MS = 5
+TARGET_BEST_VS_OLDEST = 1.2
 
 
 def targets(sizes: list[dict], concurrent: dict) -> list[dict]:
@@ -47,6 +49,23 @@ def targets(sizes: list[dict], concurrent: dict) -> list[dict]:
         f"≤ {TARGET_POST_GROWTH} times",
         growth <= TARGET_POST_GROWTH,
     )
+    votes = [entry["cast_vote"]["median_ms"] for entry in sizes]
+    target(
+        "casting a vote, slowest size (ms)",
+        max(votes),
+        f"≤ {TARGET_VOTE_MS}",
+        max(votes) <= TARGET_VOTE_MS,
+    )
+    largest = sizes[-1]["pages"]
+    ratio = round(
+        largest["whole_thread"]["median_ms"] / largest["whole_thread_oldest"]["median_ms"], 2
+    )
+    target(
+        f"whole thread in Best vs Oldest, {sizes[-1]['comments']:,} comments",
+        ratio,
+        f"≤ {TARGET_BEST_VS_OLDEST} times",
+        ratio <= TARGET_BEST_VS_OLDEST,
+    )
     target(
         "concurrent posters: errors, lost replies, tree valid",
         [concurrent["errors"], concurrent["lost"], concurrent["tree_valid"]],
@@ -59,22 +78,25 @@ def targets(sizes: list[dict], concurrent: dict) -> list[dict]:
 def table(results: dict) -> str:
     """One table of every figure, then the targets."""
     lines = [
-        "comments │ whole thread        │ first page          │ permalink           │ "
-        "post reply  │ whole, cached",
+        "comments │ whole thread, Best  │ first page          │ permalink           │ "
+        "post reply  │ cast vote   │ whole, cached │ whole, Oldest",
         "         │     ms  queries  KB │     ms  queries  KB │     ms  queries  KB │ "
-        "   ms  q    │     ms",
-        "─" * 113,
+        "   ms  q    │    ms  q    │     ms        │     ms",
+        "─" * 145,
     ]
     for entry in results["sizes"]:
         cells = []
         for kind in ("whole_thread", "first_page", "permalink"):
             p = entry["pages"][kind]
             cells.append(f"{p['median_ms']:7.1f} {p['queries']:5d} {p['bytes'] / 1024:7.0f}")
-        post = entry["post_reply"]
+        post, vote = entry["post_reply"], entry["cast_vote"]
         cached = entry["pages"]["whole_thread_cached"]["median_ms"]
+        oldest = entry["pages"]["whole_thread_oldest"]["median_ms"]
         lines.append(
             f"{entry['comments']:8,d} │ {cells[0]} │ {cells[1]} │ {cells[2]} │ "
-            f"{post['median_ms']:5.1f} {post['queries']:2d}    │ {cached:6.1f}"
+            f"{post['median_ms']:5.1f} {post['queries']:2d}    │ "
+            f"{vote['median_ms']:5.1f} {vote['queries']:2d}    │ {cached:6.1f}        │ "
+            f"{oldest:6.1f}"
         )
     c = results["concurrent_posting"]
     lines += [

@@ -70,6 +70,8 @@ def _configure_django():
             # Posting is measured, not the posting limits: one account posts them all.
             "COMMENT_RATE_PER_USER": "1000000/m",
             "COMMENT_RATE_PER_IP": "1000000/m",
+            "COMMENT_VOTE_RATE_PER_USER": "1000000/m",
+            "COMMENT_VOTE_RATE_PER_IP": "1000000/m",
         }
     )
     sys.path.insert(0, str(ROOT))
@@ -172,7 +174,8 @@ def main(argv=None) -> int:
             largest = args.sizes[-1]
             with measure.profiled():
                 measure.pages({largest: articles[largest]}, runs=1, warmup=0)
-        # Posting changes the threads, so it comes after every page was measured.
+        # Voting and posting change the threads, so they come after every page was measured.
+        voting = measure.voting(articles, votes=args.posts, warmup=3, rng=rng)
         posting = measure.posting(articles, posts=args.posts, warmup=3, rng=rng)
         sizes = [
             {
@@ -181,6 +184,7 @@ def main(argv=None) -> int:
                 "generate_seconds": round(generated[size], 2),
                 "pages": pages[size],
                 "post_reply": posting[size],
+                "cast_vote": voting[size],
             }
             for size in args.sizes
         ]

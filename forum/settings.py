@@ -309,6 +309,12 @@ REPORT_MIN_ACCOUNT_AGE = env.int("REPORT_MIN_ACCOUNT_AGE", default=3)
 COMMENT_PREVIEW_RATE = env.str("COMMENT_PREVIEW_RATE", default="60/m")
 # comments.json per client address: integrations poll it; a crawler must not tie up workers.
 COMMENTS_JSON_RATE = env.str("COMMENTS_JSON_RATE", default="60/m")
+# Votes on comments (README "Votes and ranking"): rate-limited like posting, more generously.
+COMMENT_VOTE_RATE_PER_USER = env.str("COMMENT_VOTE_RATE_PER_USER", default="30/m")
+COMMENT_VOTE_RATE_PER_IP = env.str("COMMENT_VOTE_RATE_PER_IP", default="120/m")
+COMMENT_DOWNVOTES = env.bool("COMMENT_DOWNVOTES", default=True)
+COMMENT_SHOW_SCORES = env.bool("COMMENT_SHOW_SCORES", default=True)
+COMMENT_COLLAPSE_BELOW = env.int("COMMENT_COLLAPSE_BELOW", default=-4)
 for _name, _rate in (
     ("COMMENT_RATE_PER_USER", COMMENT_RATE_PER_USER),
     ("COMMENT_RATE_PER_IP", COMMENT_RATE_PER_IP),
@@ -316,6 +322,8 @@ for _name, _rate in (
     ("REPORT_RATE_PER_IP", REPORT_RATE_PER_IP),
     ("COMMENT_PREVIEW_RATE", COMMENT_PREVIEW_RATE),
     ("COMMENTS_JSON_RATE", COMMENTS_JSON_RATE),
+    ("COMMENT_VOTE_RATE_PER_USER", COMMENT_VOTE_RATE_PER_USER),
+    ("COMMENT_VOTE_RATE_PER_IP", COMMENT_VOTE_RATE_PER_IP),
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")

@@ -125,3 +125,14 @@ def set_word_lists(*, blocked=None, watched=None):
     for kind, words in (("blocked", blocked), ("watched", watched)):
         if words is not None:
             WordList.objects.filter(kind=kind).update(words="\n".join(words), version=uuid4())
+
+
+def make_votes(comment, up=0, down=0):
+    """``up`` and ``down`` votes on ``comment`` from new readers, through the vote service."""
+    from articles.votes.services import DOWN, UP, vote_cast
+
+    result = None
+    for value, count in ((UP, up), (DOWN, down)):
+        for _ in range(count):
+            result = vote_cast(comment_id=comment.pk, voter=make_user(password=None), value=value)
+    return result

@@ -17,6 +17,7 @@ from articles.models.moderation import (
     WordList,
 )
 from articles.models.newsroom import ArticleRevision, Topic
+from articles.models.votes import ImportedScore, PinnedComment, Vote
 
 __all__ = [
     "SOURCE_NAMES",
@@ -28,10 +29,13 @@ __all__ = [
     "Comment",
     "CommentReport",
     "CommentRevision",
+    "ImportedScore",
+    "PinnedComment",
     "Profile",
     "Topic",
     "UnreliableReporter",
     "UserSanction",
+    "Vote",
     "WordList",
     "origin_name",
 ]

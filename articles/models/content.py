@@ -272,6 +272,10 @@ class Comment(MPTTModel):
     import_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     # Set when its author last edited it; the earlier versions are CommentRevision rows.
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Votes (articles/votes), kept here so a page ranks comments without counting vote rows;
+    # changed only by one UPDATE adding to them. db_default: bulk inserts (COPY) omit them.
+    upvotes = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    downvotes = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = CommentManager()
 

@@ -156,6 +156,8 @@ class AuditLogEntry(models.Model):
         UNRELIABLE = "unreliable", "Mark reporter unreliable"
         RELIABLE = "reliable", "Count reporter's reports again"
         WORD_LIST = "word_list", "Change word list"
+        PIN = "pin", "Pin comment"
+        UNPIN = "unpin", "Unpin comment"
 
     # NULL: the site itself acted (a watched word, a new account, enough reports).
     actor = models.ForeignKey(

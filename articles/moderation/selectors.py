@@ -25,7 +25,7 @@ from articles.models import (
 )
 from articles.permissions import can_report_comment
 from articles.posting.antiabuse import active_sanction
-from articles.threads.selectors import nearest_ancestors
+from articles.threads.ancestors import nearest_ancestors
 
 
 def reporter_in_good_standing(reporter: str = "reporter") -> Q:

@@ -71,6 +71,7 @@ _MESSAGE, _CREATED_AT = _tag("message"), _tag("createdAt")
 _PARENT_REF, _THREAD_REF = _tag("parent"), _tag("thread")
 _IS_SPAM, _IS_DELETED, _IS_APPROVED = _tag("isSpam"), _tag("isDeleted"), _tag("isApproved")
 _FORUM_TITLE, _FORUM_STATE = _forum("title"), _forum("state")
+_LIKES, _DISLIKES = _tag("likes"), _tag("dislikes")
 
 
 def parse(stream: BinaryIO, report: ImportReport) -> Iterator[SourceArticle]:
@@ -214,12 +215,19 @@ def _post(element, report: ImportReport) -> tuple[str, SourceComment]:
     if comment.created_at is None:
         report.add("bad_date", comment.line, comment.label, f"time {created!r} unreadable")
     comment.state = _state(fields, comment, report)
+    comment.upvotes, comment.downvotes = _votes(fields, _LIKES), _votes(fields, _DISLIKES)
     return _reference(fields, _THREAD_REF), comment
 
 
 def _text(fields: dict, tag: str) -> str:
     element = fields.get(tag)
     return "" if element is None else (element.text or "").replace("\x00", "")
+
+
+def _votes(fields: dict, tag: str) -> int:
+    # Likes and dislikes where the export has them; anything but a count is no votes.
+    text = _text(fields, tag).strip()
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 def _reference(fields: dict, tag: str) -> str:
@@ -311,6 +319,8 @@ def _write_post(w: XmlWriter, comment: Comment, thread_id: str, ids: dict[int, s
         if comment.title:
             w.leaf(_FORUM_TITLE, comment.title)
         w.leaf(_FORUM_STATE, state)
+        w.leaf(_LIKES, str(comment.upvotes))
+        w.leaf(_DISLIKES, str(comment.downvotes))
 
 
 def _thread_id(article: Article) -> str:

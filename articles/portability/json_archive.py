@@ -188,7 +188,18 @@ def _comment(data: object, article: SourceArticle, line: int, report, parent_ind
     if comment.created_at is None:
         report.add("bad_date", line, comment.label, f"time {created!r} unreadable or missing")
     comment.state = parse_state(_text(data, "state", line, default="visible"), comment, report)
+    comment.upvotes, comment.downvotes = (
+        _count(data, "upvotes", line),
+        _count(data, "downvotes", line),
+    )
     return comment
+
+
+def _count(data: dict, key: str, line: int) -> int:
+    value = data.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise ImportFormatError(line, f'"{key}" must be a whole number of votes, found {value!r}')
+    return value
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -274,6 +285,8 @@ def _comment_document(comment: Comment, identity: tuple[str, str], *, public: bo
         "body": comment.body if shown else "",
         "format": comment.body_format,
         "html": comment.body_html if shown else "",
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
         "replies": [],
     }
 

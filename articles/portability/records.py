@@ -56,6 +56,8 @@ class SourceComment:
     line: int | None = None  # where the record starts in the file, for the report
     parent_index: int | None = None  # the parent's position in SourceArticle.comments
     parent_id: str = ""  # or the parent's original id (same source); "" for a top-level one
+    upvotes: int = 0  # votes it had there (Disqus likes, WordPress karma above 0)
+    downvotes: int = 0
 
     @property
     def label(self) -> str:

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Comment
+from articles.models import Article, Comment, ImportedScore
 from articles.newsroom.services import article_topics_set
 from articles.portability.cleaning import cleaned_article
 from articles.portability.htmltext import has_unsafe_markup
@@ -234,6 +234,8 @@ def _comment_row(comment: SourceComment, report: ImportReport) -> dict:
         "body_html": body_html,
         "body_format": comment.body_format,
         "state": comment.state,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
     }
 
 
@@ -261,6 +263,12 @@ def _insert_comments(article, resolved: list[ResolvedComment], rows, new: list[i
         node = _new_comment(article, item, rows[position])
         Comment.objects.insert_reply(node, parent)
         pks[position] = node.pk
+    # The votes they came with: in their totals, with no vote rows here (the checker adds them).
+    ImportedScore.objects.bulk_create(
+        ImportedScore(comment_id=pk, upvotes=rows[p]["upvotes"], downvotes=rows[p]["downvotes"])
+        for p, pk in pks.items()
+        if rows[p]["upvotes"] or rows[p]["downvotes"]
+    )
 
 
 def _new_comment(article, item: ResolvedComment, row: dict) -> Comment:

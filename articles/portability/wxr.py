@@ -190,6 +190,10 @@ def _comment(element, report: ImportReport) -> SourceComment | None:
             if comment.created_at
             else f"times {gmt!r}/{local!r} unreadable: the parent's or the article's is used",
         )
+    karma = _one(fields, "wp:comment_karma").strip()
+    # One number, up minus down: kept as the votes it stands for.
+    if karma.lstrip("-").isdigit() and len(karma) < 10:
+        comment.upvotes, comment.downvotes = max(int(karma), 0), max(-int(karma), 0)
     approved = _one(fields, "wp:comment_approved").strip()
     if "forum_state" in meta:
         comment.state = parse_state(meta["forum_state"], comment, report)
@@ -289,6 +293,7 @@ def _write_comment(w: XmlWriter, comment: Comment, ids: dict[int, str]) -> None:
         w.leaf(f"{_WP}comment_date", created)
         w.leaf(f"{_WP}comment_date_gmt", created)
         w.leaf(f"{_WP}comment_content", comment.body_html)
+        w.leaf(f"{_WP}comment_karma", str(comment.upvotes - comment.downvotes))
         w.leaf(f"{_WP}comment_approved", _WRITTEN_STATES[comment.state])
         w.leaf(f"{_WP}comment_type", "comment")
         w.leaf(f"{_WP}comment_parent", ids[comment.parent_id] if comment.parent_id else "0")

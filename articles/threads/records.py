@@ -41,6 +41,10 @@ class ThreadComment:
     state: str
     edited: bool
     recent: bool  # posted less than COMMENT_EDIT_WINDOW_MINUTES ago
+    upvotes: int
+    downvotes: int
+    vote: int  # the viewer's own vote: 1, -1, or 0 (none, or an anonymous viewer)
+    pinned: bool  # the article's pinned comment
     opens: bool = False  # its replies follow, inside its element
     closers: int = 0  # reply lists that close after it
     continues: bool = False  # it has replies deeper than the depth cap: link to its own page
@@ -55,6 +59,10 @@ class ThreadComment:
     def origin(self) -> str:
         """The archive an imported comment came from ("Disqus"), or ""."""
         return origin_name(self.import_key)
+
+    @property
+    def score(self) -> int:
+        return self.upvotes - self.downvotes
 
     @property
     def awaiting_review(self) -> bool:

@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.permissions import VISIBLE, can_report_comment
+from articles.permissions import VISIBLE, can_report_comment, can_vote_comment
 from articles.threads.viewer import ANONYMOUS, Viewer
 
 PARTS_FILE = settings.BASE_DIR / "templates" / "articles" / "_comment_parts.html"
@@ -76,10 +76,37 @@ def _profile_link(part: Callable[..., str]) -> Callable[[str, bool], str]:
     return profile_link
 
 
-def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
+class _Scores:
+    """A comment's score as shown (or "&bull;" with ``COMMENT_SHOW_SCORES`` off), and whether it
+    starts collapsed (below ``COMMENT_COLLAPSE_BELOW``); worked out once per score, since
+    most comments of a big thread share a few."""
+
+    def __init__(self, parts):
+        self.part, self.shown = parts["score"], settings.COMMENT_SHOW_SCORES
+        self.open, self.low_score = parts["details_open"](), parts["low_score"]()
+        self.below = settings.COMMENT_COLLAPSE_BELOW
+        self.cache: dict[int, tuple[str, str, str]] = {}
+
+    def __call__(self, score: int) -> tuple[str, str, str]:
+        """(the score part, the details' "open" attribute, the low-score note)."""
+        found = self.cache.get(score)
+        if found is None:
+            points = ("1 point" if score == 1 else f"{score} points") if self.shown else "&bull;"
+            low = score < self.below
+            found = self.cache[score] = (
+                self.part(points=points),
+                "" if low else self.open,
+                self.low_score if low else "",
+            )
+        return found
+
+
+def render_thread(
+    comments: Iterable, viewer: Viewer = ANONYMOUS, *, thread_open: bool = True
+) -> SafeString:
     """The comments (``records.ThreadComment``, in thread order with their nesting marks, as
     the selector prepared them for ``viewer``) as one ``<ol class="thread">``; an empty string
-    when there are none.
+    when there are none. ``thread_open``: the article takes comments (and votes).
 
     For an anonymous viewer the result is the same for every reader (it is cached): the parts of
     the file marked "per reader" are used only for a signed-in ``viewer``.
@@ -95,8 +122,11 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
     open_replies, close_comment = parts["open_replies"](), parts["close_comment"]()
     close_replies = parts["close_replies"]()
     permalink, reply_url = _pk_url("comment_detail"), _pk_url("comment_reply")
-    reader_tools = _ReaderTools(parts, viewer) if viewer.user_id is not None else None
-    tools = mod_tools = ""  # an anonymous reader's
+    reader_tools = None
+    if viewer.user_id is not None:
+        reader_tools = _ReaderTools(parts, viewer, thread_open=thread_open)
+    tools = mod_tools = vote = ""  # an anonymous reader's
+    scores, pinned = _Scores(parts), parts["pinned"]()
     # A few hundred people write most of a big thread: (name, member) -> (name, profile link).
     bylines: dict[tuple[str, bool], tuple[str, str]] = {}
     profile_link = _profile_link(parts["profile_link"])
@@ -125,6 +155,7 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
         title = _escape(c.title) if c.title else ""  # no heading rather than "(untitled)"
         if reader_tools is not None:
             tools, mod_tools = reader_tools.tools(c), reader_tools.mod_tools(c)
+            vote = reader_tools.vote(c)
         if c.state != VISIBLE:  # only ever shown to a signed-in reader
             out.append(
                 reader_tools.held(
@@ -141,9 +172,15 @@ def render_thread(comments: Iterable, viewer: Viewer = ANONYMOUS) -> SafeString:
                 )
             )
             continue
+        score, details_open, low_score = scores(c.upvotes - c.downvotes)
         out.append(
             comment(
                 pk=c.pk,
+                open=details_open,
+                pinned=pinned if c.pinned else "",
+                score=score,
+                low_score=low_score,
+                vote=vote,
                 title=title,
                 author=author,
                 profile=profile,
@@ -172,15 +209,22 @@ class _ReaderTools:
     """The parts of a comment that depend on who reads it: their own comment's notice and
     tools, the report link, a moderator's label and tools."""
 
-    def __init__(self, parts, viewer: Viewer):
+    def __init__(self, parts, viewer: Viewer, *, thread_open: bool):
         self.viewer = viewer
         self.sanctioned = viewer.sanction is not None
+        self.thread_open = thread_open
+        self.vote_buttons, self.vote_up, self.vote_down = (
+            parts["vote_buttons"],
+            parts["vote_up"],
+            parts["vote_down"] if settings.COMMENT_DOWNVOTES else None,
+        )
         self.awaiting_review = parts["awaiting_review"]()
         self.moderated = parts["moderated"]()
         self.state_label = parts["state_label"]
         self.edit_link, self.delete_link = parts["edit_link"], parts["delete_link"]
         self.report_link, self.mod_tools_part = parts["report_link"], parts["mod_tools"]
         self.mod_author, self.mod_branch = parts["mod_author"], parts["mod_branch"]()
+        self.mod_pin = parts["mod_pin"]
         self.edit_url, self.delete_url = _pk_url("comment_edit"), _pk_url("comment_delete")
         self.report_url = _pk_url("comment_report")
         self.admin_url = _pk_url("admin:articles_comment_change")
@@ -215,6 +259,18 @@ class _ReaderTools:
             tools += self.report_link(url=self.report_url(c.pk))
         return tools
 
+    def vote(self, c) -> str:
+        """The reader's vote buttons, their own vote pressed, where they may vote."""
+        if not can_vote_comment(
+            c.state, own=c.own, sanctioned=self.sanctioned, thread_open=self.thread_open
+        ):
+            return ""
+        up = self.vote_up(pk=c.pk, pressed="true" if c.vote > 0 else "false")
+        down = ""
+        if self.vote_down is not None:
+            down = self.vote_down(pk=c.pk, pressed="true" if c.vote < 0 else "false")
+        return self.vote_buttons(up=up, down=down)
+
     def mod_tools(self, c) -> str:
         """A moderator's "Moderate" link, carrying what the moderation form needs."""
         if not self.viewer.may_moderate:
@@ -225,4 +281,13 @@ class _ReaderTools:
             state=c.state,  # one of Comment.State's values
             author=self.mod_author(author_id=c.author_id) if c.author_id else "",
             branch=self.mod_branch if c.has_replies else "",
+            pin=self._pin(c),
         )
+
+    def _pin(self, c) -> str:
+        # Which of Pin or Unpin the moderator's form offers: only top-level shown comments pin.
+        if c.pinned:
+            return self.mod_pin(pin="unpin")
+        if c.parent_id is None and c.state == VISIBLE:
+            return self.mod_pin(pin="pin")
+        return ""

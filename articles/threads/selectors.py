@@ -1,13 +1,10 @@
 """Reads: the thread queries behind the article and permalink pages, one place for their cost."""
 
-from collections import defaultdict
-from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,17 +17,29 @@ from articles.permissions import (
     can_read_comment,
     edit_window_start,
 )
+from articles.threads.ranking import (
+    SCORED_SORTS,
+    pinned_sql,
+    root_keys_sql,
+    score_keys,
+    siblings_in_order,
+    threads_in_order,
+    vote_columns_sql,
+)
 from articles.threads.records import TOMBSTONES, Thread, ThreadComment, ThreadPage
 from articles.threads.viewer import ANONYMOUS, Viewer
 
 # How top-level threads can be ordered (the ``sort`` parameter of an article page). Tree ids come
-# from a sequence, so they give the order threads were started in.
+# from a sequence, so they give the order threads were started in. "Best" and "Top" rank
+# replies among their siblings too (threads/ranking.py).
 THREAD_SORTS = {
+    "best": "Best",
+    "top": "Top",
     "oldest": "Oldest",
     "newest": "Newest",
     "replies": "Most replies",
 }
-DEFAULT_SORT = "oldest"
+DEFAULT_SORT = "best"
 
 _COMMENTS = Comment._meta.db_table
 _USERS = get_user_model()._meta.db_table
@@ -49,7 +58,7 @@ _THREAD_COLUMNS_SQL = f"""
         to_char(timezone(%(zone)s, c.created_at), 'FMDD Mon YYYY, HH24:MI') END,
     c.import_key, c.tree_id, c.lft, c.rght, c.level, c.parent_id, c.author_id, c.state,
     c.edited_at IS NOT NULL, c.created_at > %(edit_since)s"""
-_THREAD_COLUMN_COUNT = 16  # the fields of ThreadComment read from the query, in its order
+_THREAD_COLUMN_COUNT = 20  # the fields of ThreadComment read from the query, in its order
 
 
 def _shown_sql(viewer: Viewer, root: str) -> str:
@@ -80,11 +89,22 @@ def _visible_sql(root: str) -> str:
     )
 
 
-_ROOT_ORDER_SQL = {
-    "oldest": "r.tree_id",
-    "newest": "r.tree_id DESC",
-    "replies": _visible_sql("r") + " DESC, r.tree_id",
-}
+def _root_order_sql(alias: str) -> dict[str, list[str]]:
+    # Each order's key of top-level row ``alias``, smallest first: the pinned thread first in
+    # every order, ties to the older thread. Keys rather than an ORDER BY clause, so that
+    # finding a thread's page is one row comparison (thread_page_number).
+    keys = {
+        **{sort: [key] for sort, key in root_keys_sql(alias).items()},
+        "oldest": [],
+        "newest": [f"-{alias}.tree_id"],
+        "replies": [f"-{_visible_sql(alias)}"],
+    }
+    return {
+        sort: [f"NOT {pinned_sql(alias)}", *own, f"{alias}.tree_id"] for sort, own in keys.items()
+    }
+
+
+_ROOT_ORDER_SQL = _root_order_sql("r")
 
 
 def _thread_params(**params) -> dict:
@@ -97,10 +117,12 @@ def _thread_params(**params) -> dict:
 
 def _thread_rows(where: str, params: dict, extra: str = "") -> list[tuple]:
     """The comments matching ``where`` (SQL on ``c``) as value tuples for ThreadComment, then the
-    ``extra`` columns, in (tree_id, lft) order."""
+    ``extra`` columns, in (tree_id, lft) order; with the reader's (``params["user"]``) votes."""
+    votes, vote_join = vote_columns_sql(params.get("user"))
     sql = (
-        f"SELECT {_THREAD_COLUMNS_SQL}{extra} FROM {_COMMENTS} c"
-        f" LEFT JOIN {_USERS} u ON u.id = c.author_id WHERE {where} ORDER BY c.tree_id, c.lft"
+        f"SELECT {_THREAD_COLUMNS_SQL}{votes}{extra} FROM {_COMMENTS} c"
+        f" LEFT JOIN {_USERS} u ON u.id = c.author_id{vote_join}"
+        f" WHERE {where} ORDER BY c.tree_id, c.lft"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -186,6 +208,15 @@ def _totals_sql(shown: str) -> str:
     )
 
 
+def _drop_article_source(comments: list[ThreadComment], article: Article) -> None:
+    # The article says once where it was imported from; its comments from there do not.
+    if article.import_source:
+        prefix = f"{article.import_source}:"
+        for comment in comments:
+            if comment.import_key and comment.import_key.startswith(prefix):
+                comment.import_key = None
+
+
 def thread_page(
     article: Article,
     *,
@@ -217,7 +248,7 @@ def thread_page(
         where += (
             f" AND c.tree_id IN (SELECT r.tree_id FROM {_COMMENTS} r"
             f" WHERE r.article_id = %(article)s AND r.parent_id IS NULL AND {shown}"
-            f" ORDER BY {_ROOT_ORDER_SQL[sort]} LIMIT %(limit)s OFFSET %(offset)s)"
+            f" ORDER BY {', '.join(_ROOT_ORDER_SQL[sort])} LIMIT %(limit)s OFFSET %(offset)s)"
         )
         params.update(limit=settings.THREAD_PAGE_SIZE, offset=first)
     elif not viewer.may_moderate:
@@ -228,18 +259,12 @@ def thread_page(
     rows = _thread_rows(where, params, columns)
     size = _THREAD_COLUMN_COUNT
     comments = [ThreadComment(*row[:size]) for row in rows]
-    if sort != "oldest" or "thread_shown" in extra:
-        extras = {name: size + index for index, name in enumerate(extra)}
-        comments = _threads_in_order(comments, rows, sort=sort, columns=extras)
+    extras = {name: size + index for index, name in enumerate(extra)}
+    comments = threads_in_order(comments, rows, sort=sort, columns=extras)
     thread_count = len({comment.tree_id for comment in comments})
     comments = _for_viewer(comments, viewer, base_level=0, is_open=article.accepts_comments)
     _mark_closers(comments, base_level=0)
-    if article.import_source:
-        # The article says once where it was imported from; its comments from there do not.
-        prefix = f"{article.import_source}:"
-        for comment in comments:
-            if comment.import_key and comment.import_key.startswith(prefix):
-                comment.import_key = None
+    _drop_article_source(comments, article)
     threads_total, total = rows[0][size : size + 2] if rows else (0, 0)
     return ThreadPage(
         comments=comments,
@@ -252,50 +277,20 @@ def thread_page(
     )
 
 
-def _threads_in_order(
-    comments: list[ThreadComment], rows: list[tuple], *, sort: str, columns: dict[str, int]
-) -> list[ThreadComment]:
-    # Regroup the threads (the rows come in tree id order), leaving out those not shown.
-    # ``columns`` says where each extra column of the rows is.
-    by_tree = defaultdict(list)
-    roots = {}  # tree id -> its top-level row
-    for comment, row in zip(comments, rows, strict=True):
-        by_tree[comment.tree_id].append(comment)
-        if comment.parent_id is None:
-            roots[comment.tree_id] = row
-    order = list(by_tree)
-    if "thread_shown" in columns:
-        shown_at = columns["thread_shown"]
-        order = [tree_id for tree_id in order if roots[tree_id][shown_at]]
-    if sort == "newest":
-        order.reverse()
-    elif sort == "replies":
-        visible_at = columns["thread_visible"]
-        order.sort(key=lambda tree_id: (-roots[tree_id][visible_at], tree_id))
-    return [comment for tree_id in order for comment in by_tree[tree_id]]
-
-
 def thread_page_number(
     comment: Comment, *, sort: str = DEFAULT_SORT, viewer: Viewer = ANONYMOUS
 ) -> int:
     """The page of its article, in ``sort`` order, that holds ``comment``'s thread for
     ``viewer`` (one query)."""
-    if sort == "oldest":
-        before = "r.tree_id < %(tree)s"
-    elif sort == "newest":
-        before = "r.tree_id > %(tree)s"
-    else:
-        own = (
-            f"(SELECT {_visible_sql('x')} FROM {_COMMENTS} x WHERE x.article_id = %(article)s"
-            f" AND x.parent_id IS NULL AND x.tree_id = %(tree)s AND {_shown_sql(viewer, 'x')})"
-        )
-        before = (
-            f"({_visible_sql('r')} > {own}"
-            f" OR ({_visible_sql('r')} = {own} AND r.tree_id < %(tree)s))"
-        )
+    own = (
+        f"(SELECT {', '.join(_root_order_sql('x')[sort])} FROM {_COMMENTS} x"
+        " WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = %(tree)s"
+        f" AND {_shown_sql(viewer, 'x')})"
+    )
     sql = (
         f"SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
-        f" AND r.parent_id IS NULL AND {_shown_sql(viewer, 'r')} AND {before}"
+        f" AND r.parent_id IS NULL AND {_shown_sql(viewer, 'r')}"
+        f" AND ROW({', '.join(_ROOT_ORDER_SQL[sort])}) < {own}"
     )
     params = {"article": comment.article_id, "tree": comment.tree_id, "user": viewer.user_id}
     with connection.cursor() as cursor:
@@ -304,9 +299,12 @@ def thread_page_number(
     return before_count // settings.THREAD_PAGE_SIZE + 1
 
 
-def subthread_for_comment(comment: Comment, viewer: Viewer = ANONYMOUS) -> Thread:
-    """A comment and its replies down to the depth cap (counted from it), in tree order, as
-    ``viewer`` may see them (the comment itself at least as a tombstone)."""
+def subthread_for_comment(
+    comment: Comment, viewer: Viewer = ANONYMOUS, *, sort: str = DEFAULT_SORT
+) -> Thread:
+    """A comment and its replies down to the depth cap (counted from it), in ``sort`` order
+    (siblings ranked in the scored orders), as ``viewer`` may see them (the comment itself at
+    least as a tombstone)."""
     rows = _thread_rows(
         "c.tree_id = %(tree)s AND c.lft >= %(lft)s AND c.rght <= %(rght)s AND c.level < %(depth)s",
         _thread_params(
@@ -314,10 +312,15 @@ def subthread_for_comment(comment: Comment, viewer: Viewer = ANONYMOUS) -> Threa
             lft=comment.lft,
             rght=comment.rght,
             depth=comment.level + settings.THREAD_MAX_DEPTH,
+            article=comment.article_id,
+            user=viewer.user_id,
         ),
     )
+    comments = [ThreadComment(*row) for row in rows]
+    if sort in SCORED_SORTS:
+        comments = siblings_in_order(comments, score_keys()[sort])
     comments = _for_viewer(
-        [ThreadComment(*row) for row in rows],
+        comments,
         viewer,
         base_level=comment.level,
         is_open=comment.article.accepts_comments,
@@ -325,59 +328,6 @@ def subthread_for_comment(comment: Comment, viewer: Viewer = ANONYMOUS) -> Threa
     )
     _mark_closers(comments, base_level=comment.level)
     return Thread(comments)
-
-
-# How many of a comment's ancestors a page shows (its permalink, the reply page, the admin's
-# page, the queue), nearest first; a link continues up the thread from there. All of them cost
-# 1.3 MB and 2 s at depth 10,000.
-ANCESTORS_SHOWN = 3
-
-_ANCESTOR_IDS_SQL = f"""
-    WITH RECURSIVE up(id, parent_id, n) AS (
-        SELECT id, parent_id, 1 FROM {_COMMENTS} WHERE id = %s
-        UNION ALL
-        SELECT c.id, c.parent_id, up.n + 1 FROM {_COMMENTS} c JOIN up ON c.id = up.parent_id
-        WHERE up.n < %s
-    )
-    SELECT id FROM up"""
-
-
-class Ancestors(NamedTuple):
-    """The comments above one, top-level side first, and where the thread continues above them
-    (the permalink of the farthest one's parent), or None when they reach the top."""
-
-    comments: list[Comment]
-    up_url: str | None
-
-
-def nearest_ancestors(comment: Comment, count: int = ANCESTORS_SHOWN) -> Ancestors:
-    """Up to ``count`` comments above ``comment``, read by following parent links up from it:
-    one query, whatever the depth and however many replies came before (an lft/rght range would
-    read every earlier reply in the branch)."""
-    if comment.parent_id is None:
-        return Ancestors([], None)
-    ids = RawSQL(_ANCESTOR_IDS_SQL, [comment.parent_id, count])  # noqa: S611 - constant SQL
-    comments = list(Comment.objects.select_related("author").filter(pk__in=ids).order_by("level"))
-    farthest = comments[0] if comments else None
-    up_url = None
-    if farthest is not None and farthest.parent_id is not None:
-        up_url = reverse("comment_detail", args=[farthest.parent_id])
-    return Ancestors(comments, up_url)
-
-
-def comment_ancestors(comment: Comment, viewer: Viewer = ANONYMOUS) -> Ancestors:
-    """The context of a permalink: the nearest comments above ``comment`` (nearest_ancestors).
-    Each has ``show_text`` (may this viewer read it) and ``tombstone`` (what stands in its
-    place, or the state a moderator sees above its text)."""
-    ancestors = nearest_ancestors(comment)
-    for ancestor in ancestors.comments:
-        own = ancestor.author_id is not None and ancestor.author_id == viewer.user_id
-        awaiting_review = own and ancestor.state == PENDING
-        ancestor.show_text = can_read_comment(
-            ancestor.state, own=own, moderator=viewer.may_moderate
-        )
-        ancestor.tombstone = "" if awaiting_review else TOMBSTONES.get(ancestor.state, "")
-    return ancestors
 
 
 def thread_query(sort: str, number: int | None) -> str:

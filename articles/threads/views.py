@@ -11,6 +11,7 @@ from articles.models import Article, Comment
 from articles.posting.forms import CommentForm
 from articles.site.errors import NotFoundHere
 from articles.threads import cache, selectors
+from articles.threads.ancestors import comment_ancestors
 from articles.threads.render import render_thread
 from articles.threads.selectors import thread_query
 from articles.threads.viewer import articles_for_viewer, for_viewer, viewer_from
@@ -71,7 +72,9 @@ class ArticleDetailView(DetailView):
             "articles/_discussion.html",
             {
                 "page": page,
-                "thread_html": render_thread(page.comments, viewer),
+                "thread_html": render_thread(
+                    page.comments, viewer, thread_open=self.object.accepts_comments
+                ),
                 "sort_links": [
                     {
                         "label": label,
@@ -104,11 +107,13 @@ class CommentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         viewer = viewer_from(self.object, self.request.user)
         thread = selectors.subthread_for_comment(self.object, viewer)
-        ancestors = selectors.comment_ancestors(self.object, viewer)
+        ancestors = comment_ancestors(self.object, viewer)
         return super().get_context_data(
             ancestors=ancestors.comments,
             up_url=ancestors.up_url,
-            thread_html=render_thread(thread.comments, viewer),
+            thread_html=render_thread(
+                thread.comments, viewer, thread_open=self.object.article.accepts_comments
+            ),
             show_text=thread.comments[0].shown,
             in_thread_url=selectors.comment_thread_url(self.object, viewer=viewer),
             viewer=viewer,

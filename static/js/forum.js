@@ -33,9 +33,9 @@ document.addEventListener("click", (event) => {
     form.querySelector("input[name=next]").value =
       `${location.pathname}${location.search}#comment-${comment}`;
     form.querySelectorAll("button[data-action]").forEach((button) => {
-      const allowed = button.dataset.states
-        ? button.dataset.states.split(" ").includes(state)
-        : "branch" in link.dataset;
+      let allowed = "branch" in link.dataset;
+      if (button.dataset.states) allowed = button.dataset.states.split(" ").includes(state);
+      if (button.dataset.pin) allowed = button.dataset.pin === link.dataset.pin;
       if (allowed) {
         button.formAction = url(button.dataset.action);
       } else {
@@ -78,6 +78,52 @@ document.addEventListener("click", async (event) => {
     else more.remove();
   } catch (error) {
     window.location.assign(link.href);
+  }
+});
+
+// Votes in place: every vote button submits the one #vote-form with its comment's id as the
+// value of "up" or "down". Sent with fetch, the answer (JSON) updates the score and the pressed
+// button; without JavaScript (or if the fetch fails) the form is posted and the page comes back
+// at the comment.
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  const button = event.submitter;
+  if (form.id !== "vote-form" || !button || !button.closest(".vote")) return;
+  event.preventDefault();
+  const data = new FormData(form, button);
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    const answer = await response.json();
+    const votes = button.closest(".vote");
+    votes.querySelector(".vote-message")?.remove();
+    if (!response.ok) {
+      const message = document.createElement("span");
+      message.className = "vote-message";
+      message.setAttribute("role", "status");
+      message.textContent = answer.error || "Your vote was not counted.";
+      votes.append(message);
+      return;
+    }
+    const comment = button.closest("li.comment");
+    const score = comment.querySelector(":scope > details > summary .score");
+    if (score && score.textContent !== "\u2022") {
+      score.textContent = answer.score === 1 ? "1 point" : `${answer.score} points`;
+    }
+    votes.querySelectorAll("button").forEach((other) => {
+      const value = other.name === "up" ? 1 : -1;
+      other.setAttribute("aria-pressed", String(answer.vote === value));
+    });
+  } catch (error) {
+    // form.submit() leaves out the button's own name and value: carry them in the form.
+    const vote = document.createElement("input");
+    Object.assign(vote, { type: "hidden", name: button.name, value: button.value });
+    form.append(vote);
+    form.submit();
   }
 });
 

@@ -33,6 +33,7 @@ def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
             "first_page",
             "permalink",
             "whole_thread_cached",
+            "whole_thread_oldest",
         }
         for measured in entry["pages"].values():
             assert set(measured) == PAGE_KEYS
@@ -40,6 +41,7 @@ def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
         assert entry["pages"]["whole_thread"]["queries"] == 2
         assert entry["pages"]["whole_thread_cached"]["queries"] == 1
         assert set(entry["post_reply"]) == {"posts", "median_ms", "min_ms", "queries"}
+        assert set(entry["cast_vote"]) == {"votes", "median_ms", "min_ms", "queries"}
     concurrent = results["concurrent_posting"]
     assert (concurrent["errors"], concurrent["lost"], concurrent["tree_valid"]) == (0, 0, True)
     assert concurrent["replies"] == 40
@@ -49,6 +51,7 @@ def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
         assert load["p50_ms"] <= load["p99_ms"]
     assert {t["name"] for t in results["targets"]} >= {
         "posting a reply, slowest size (ms)",
+        "casting a vote, slowest size (ms)",
         "concurrent posters: errors, lost replies, tree valid",
     }
     assert "whole thread" in run.stdout and "requests/s" in run.stdout  # the printed table

@@ -33,7 +33,7 @@ def test_moderator_hides_a_comment_in_the_page_then_restores_it_from_the_admin(
     page.locator(f"#comment-{rude.pk} > details > .mod-tools .mod-open").click()
     tools = page.locator(f"#comment-{rude.pk} > details > form.mod-form")
     expect(tools.get_by_role("button")).to_have_text(
-        ["Hide", "Remove", "Hide branch", "Restore branch", "Cancel"]
+        ["Hide", "Remove", "Pin", "Hide branch", "Restore branch", "Cancel"]
     )
     expect(tools.locator(".mod-author")).to_have_attribute(
         "href", f"/moderation/users/{rude.author_id}/"

@@ -47,6 +47,7 @@ OPEN_TO_EVERY_USER = {
     "account_settings": "the signed-in user's own preferences",
     "account_download": "the signed-in user's own data",
     "account_delete": "deletes the signed-in user's own account, after their password",
+    "comment_vote": "voting on someone else's comment is what it is for (never on one's own)",
     "comment_preview": "renders the caller's own text and stores nothing",
 }
 

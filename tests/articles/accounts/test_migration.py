@@ -15,7 +15,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("articles.migrations.0009_accounts")
+migration = importlib.import_module("articles.migrations.0011_accounts")
 
 
 def test_existing_accounts_get_profiles_and_their_addresses_and_still_log_in(client):
@@ -24,7 +24,7 @@ def test_existing_accounts_get_profiles_and_their_addresses_and_still_log_in(cli
     with_address = users.create_user("mailer", email="Mailer@Example.com", password=PASSWORD)
     Profile.objects.all().delete()
     EmailAddress.objects.all().delete()
-    state = MigrationExecutor(connection).loader.project_state(("articles", "0009_accounts"))
+    state = MigrationExecutor(connection).loader.project_state(("articles", "0011_accounts"))
 
     migration._profiles_and_addresses(state.apps, None)
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Comment
-from articles.threads.selectors import nearest_ancestors
+from articles.threads.ancestors import nearest_ancestors
 from tests.factories import make_bulk_thread, make_comment, set_word_lists
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trees_stay_valid")]

@@ -236,7 +236,7 @@ def test_a_moderator_sees_every_comment_with_its_state_and_tools(client, article
     admin_url = reverse("admin:articles_comment_change", args=[root.pk])
     assert (
         f'<a class="mod-open" href="{admin_url}" data-comment="{root.pk}" data-state="visible"'
-        f' data-author="{root.author_id}" data-branch>Moderate</a>'
+        f' data-author="{root.author_id}" data-branch data-pin="pin">Moderate</a>'
     ) in html
     assert f'data-comment="{removed.pk}" data-state="removed"' in html
     assert f'data-comment="{pending.pk}" data-state="pending"' in html

@@ -31,7 +31,7 @@ def _no_profiles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_hostile_input'),
+        ('articles', '0010_audit_actions_for_pins_and_word_lists'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('account', '0009_emailaddress_unique_primary_email'),
     ]
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditlogentry',
             name='action',
-            field=models.CharField(choices=[('approve', 'Approve comment'), ('hide', 'Hide comment'), ('remove', 'Remove comment'), ('restore', 'Restore comment'), ('hide_branch', 'Hide branch'), ('restore_branch', 'Restore branch'), ('delete', 'Author deleted comment'), ('hold', 'Hold comment for review'), ('auto_hide', 'Hide comment after reports'), ('lock', 'Lock thread'), ('unlock', 'Unlock thread'), ('suspend', 'Suspend user'), ('ban', 'Ban user'), ('lift', 'Lift suspension or ban'), ('account_export', 'User downloaded their data'), ('account_delete', 'User deleted their account'), ('unreliable', 'Mark reporter unreliable'), ('reliable', "Count reporter's reports again"), ('word_list', 'Change word list')], max_length=20),
+            field=models.CharField(choices=[('approve', 'Approve comment'), ('hide', 'Hide comment'), ('remove', 'Remove comment'), ('restore', 'Restore comment'), ('hide_branch', 'Hide branch'), ('restore_branch', 'Restore branch'), ('delete', 'Author deleted comment'), ('hold', 'Hold comment for review'), ('auto_hide', 'Hide comment after reports'), ('lock', 'Lock thread'), ('unlock', 'Unlock thread'), ('suspend', 'Suspend user'), ('ban', 'Ban user'), ('lift', 'Lift suspension or ban'), ('account_export', 'User downloaded their data'), ('account_delete', 'User deleted their account'), ('unreliable', 'Mark reporter unreliable'), ('reliable', "Count reporter's reports again"), ('word_list', 'Change word list'), ('pin', 'Pin comment'), ('unpin', 'Unpin comment')], max_length=20),
         ),
         migrations.RunPython(_profiles_and_addresses, _no_profiles),
     ]
