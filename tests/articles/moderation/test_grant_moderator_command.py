@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -34,3 +36,13 @@ def test_revoking_keeps_a_superusers_admin_access():
 def test_unknown_user_is_an_error(db):
     with pytest.raises(CommandError, match="No user is called 'ghost'"):
         call_command("grant_moderator", "ghost")
+
+
+def test_revoking_one_role_keeps_the_admin_site_for_another():
+    user = make_user(username="both", password=None)
+    call_command("grant_moderator", "both", stdout=StringIO())
+    call_command("grant_editor", "both", stdout=StringIO())
+    out = StringIO()
+    call_command("grant_moderator", "both", "--revoke", stdout=out)
+    assert out.getvalue() == "both is no longer a moderator.\n"
+    assert refreshed(user).is_staff  # still an editor
