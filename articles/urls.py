@@ -29,7 +29,10 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", posting.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", posting.comment_report, name="comment_report"),
     path("comments/vote/", votes.comment_vote, name="comment_vote"),
-    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/settings/", accounts.account_settings, name="account_settings"),
+    path("accounts/settings/data/", accounts.account_download, name="account_download"),
+    path("accounts/settings/delete/", accounts.account_delete, name="account_delete"),
+    path("users/<str:username>/", accounts.profile, name="user_profile"),
     path("health/", site.health, name="health"),
 ]
 

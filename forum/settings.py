@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "mptt",
     "django_ratelimit",
+    "allauth",
+    "allauth.account",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, so their answers still pass through every middleware above (headers, cookies).
     # The UTF-8 check still runs before any view middleware (CSRF) reads the form.
@@ -192,6 +196,109 @@ LOGIN_URL = "login"
 SESSION_ENGINE = "articles.accounts.sessions"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Accounts (README "Accounts"): django-allauth, by username or e-mail address; an address is
+# verified by a mailed link before its account may post (checked when posting).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "articles.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "articles.accounts.forms.LoginForm",
+    "signup": "articles.accounts.forms.SignupForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # a new address replaces the old one once it is verified
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link confirms nothing
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # password and address changes are told to the owner
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[The Forum] "
+ACCOUNT_USERNAME_MIN_LENGTH = 2
+# Names nobody may take (compared after NFKC normalisation and casefolding, look-alikes too).
+ACCOUNT_USERNAME_BLACKLIST = env.list(
+    "RESERVED_USERNAMES",
+    default=[
+        "admin",
+        "administrator",
+        "moderator",
+        "moderators",
+        "mod",
+        "staff",
+        "root",
+        "system",
+        "support",
+        "forum",
+        "theforum",
+        "the-forum",
+        "the_forum",
+        "anonymous",
+        "deleted",
+    ],
+)
+# allauth's limits (count/period/what: ip, key = the address or name typed, user), on top of the
+# forum's own per-address and per-account login limits below.
+ACCOUNT_RATE_LIMITS = {
+    "signup": env.str("SIGNUP_RATE", default="10/h/ip"),
+    "login": env.str("LOGIN_RATE", default="30/m/ip"),
+    "login_failed": env.str("LOGIN_FAILED_RATE", default="10/m/ip,5/5m/key"),
+    "reset_password": env.str("PASSWORD_RESET_RATE", default="5/h/ip,3/h/key"),
+    "reset_password_from_key": env.str("PASSWORD_RESET_FROM_KEY_RATE", default="20/h/ip"),
+    "change_password": env.str("PASSWORD_CHANGE_RATE", default="5/h/user"),
+    "manage_email": env.str("MANAGE_EMAIL_RATE", default="10/h/user"),
+    "confirm_email": env.str("VERIFICATION_MAIL_RATE", default="1/3m/key"),
+}
+# allauth reads the client's address as the forum's limits do (the adapter's get_client_ip:
+# forum.clientip, behind a proxy the header RATELIMIT_IP_META_KEY names).
+
+# Mail: printed to the console in development; EMAIL_URL (smtp+tls://user:pass@host:587,
+# or any backend django-environ knows) in production, which refuses to start without it.
+# Mail is sent by the worker (`manage.py db_worker`), never inside a request's transaction.
+# Django 6.1's MAILERS, not the EMAIL_* settings it deprecates.
+_EMAIL_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+}
+if env.str("EMAIL_URL", default=""):
+    _email = env.email_url("EMAIL_URL")
+    _options = {option: _email[name] for name, option in _EMAIL_OPTIONS.items() if name in _email}
+    if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+        _options["timeout"] = env.int("EMAIL_TIMEOUT", default=20)
+    MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _options}}
+elif PRODUCTION:
+    raise ImproperlyConfigured(
+        "Production mode needs EMAIL_URL (e.g. smtp+tls://user:pass@host:587)."
+    )
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="" if PRODUCTION else "forum@localhost")
+if PRODUCTION and not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured("Production mode needs DEFAULT_FROM_EMAIL (the sender of its mail).")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Failed sends are tried again this many times, waiting longer each time.
+EMAIL_SEND_ATTEMPTS = env.int("EMAIL_SEND_ATTEMPTS", default=5)
+
+# Background work (django.tasks): queued in the database, run by `manage.py db_worker`.
+# TASKS_IMMEDIATE=true runs each task at once in the process that queues it (the tests do).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env.bool("TASKS_IMMEDIATE", default=False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

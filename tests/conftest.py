@@ -48,6 +48,15 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once():
+    # Mail goes through django.tasks: in tests each task runs as soon as it is queued (still
+    # only once the request's transaction commits), so its mail lands in mail.outbox.
+    immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters live in the cache: one test's attempts must not count in the next.

@@ -4,6 +4,7 @@ import itertools
 from datetime import timedelta
 from uuid import uuid4
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -18,10 +19,17 @@ _sequence = itertools.count(1)
 PASSWORD = "a-long-test-passphrase-42"
 
 
-def make_user(username=None, password=PASSWORD, **extra):
-    """A user; ``password=None`` skips the deliberately slow hashing for users who never log in."""
+def make_user(username=None, password=PASSWORD, verified=True, **extra):
+    """A user with a verified e-mail address (``verified=False``: unverified; ``None``: none,
+    as accounts made before e-mail were); ``password=None`` skips the deliberately slow hashing
+    for users who never log in."""
     username = username or f"reader{next(_sequence)}"
-    return get_user_model().objects.create_user(username=username, password=password, **extra)
+    if verified is not None:
+        extra.setdefault("email", f"{username}-{next(_sequence)}@example.com")
+    user = get_user_model().objects.create_user(username=username, password=password, **extra)
+    if verified is not None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+    return user
 
 
 def make_moderator(username=None, **extra):

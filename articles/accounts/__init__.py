@@ -1,1 +1,2 @@
-"""Accounts: sign-up, login limits, and sessions that know their user."""
+"""Accounts: django-allauth with the forum's rules (adapter.py), login limits, profiles, mail
+through the task worker (tasks.py), leaving, and sessions that know their user."""

@@ -1,5 +1,6 @@
 """What happens to accounts around their sessions: deactivated or deleted accounts are logged
-out everywhere, and logins are logged for operators."""
+out everywhere, every account has a profile in step with its name, and logins are logged for
+operators."""
 
 import logging
 
@@ -8,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles.accounts.services import user_sessions_end
+from articles.accounts.services import profile_sync, user_sessions_end
 from forum.logcontext import client_address
 
 logger = logging.getLogger("forum.accounts")
@@ -24,6 +25,14 @@ def _end_sessions_of_inactive_user(sender, instance, **kwargs):
             logger.info("Account %s deactivated: ended %d session(s)", instance.pk, ended)
 
 
+@receiver(post_save, sender=get_user_model(), dispatch_uid="forum-sync-profile")
+def _sync_profile(sender, instance, created, update_fields=None, raw=False, **kwargs):
+    # Saves that leave the name alone (the last login's time) need no work.
+    if raw or (update_fields is not None and "username" not in update_fields):
+        return
+    profile_sync(user=instance)
+
+
 @receiver(post_delete, sender=get_user_model(), dispatch_uid="forum-end-sessions-on-delete")
 def _end_sessions_of_deleted_user(sender, instance, **kwargs):
     user_sessions_end(user_id=instance.pk)
@@ -34,7 +43,7 @@ def _log_failed_login(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in ``credentials``; only the name is logged.
     logger.warning(
         "Failed login for account %r from %s",
-        credentials.get("username", ""),
+        credentials.get("username") or credentials.get("email") or "",
         client_address(request),
     )
 

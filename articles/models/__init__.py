@@ -1,6 +1,6 @@
 """The app's models, one module per feature; imported from here, as Django expects."""
 
-from articles.models.accounts import AccountSession
+from articles.models.accounts import AccountSession, Profile
 from articles.models.content import (
     SOURCE_NAMES,
     TREE_ID_SEQUENCE,
@@ -32,6 +32,7 @@ __all__ = [
     "CommentRevision",
     "ImportedScore",
     "PinnedComment",
+    "Profile",
     "ThreadVersion",
     "Topic",
     "UnreliableReporter",

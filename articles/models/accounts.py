@@ -1,5 +1,6 @@
-"""Accounts: the forum's own session rows, which know their user."""
+"""Accounts: the forum's own session rows, which know their user, and each user's profile."""
 
+from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
@@ -16,3 +17,33 @@ class AccountSession(AbstractBaseSession):
         from articles.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class Profile(models.Model):
+    """What the forum keeps about a user beyond Django's user row: the forms of their name that
+    sign-up compares new names with, and their display preferences."""
+
+    class ThreadOrder(models.TextChoices):
+        OLDEST = "oldest", "Oldest first"
+        NEWEST = "newest", "Newest first"
+        REPLIES = "replies", "Most replies first"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    # The name NFKC-normalised and casefolded: full-width "frank" and "frank" are one.
+    username_key = models.CharField(max_length=150, db_index=True)
+    # That key with look-alike letters replaced by the Latin ones they imitate ("admin" spelt
+    # with a Cyrillic "a" becomes the Latin "admin"): a new name whose skeleton is taken is refused.
+    username_skeleton = models.CharField(max_length=150, db_index=True)
+    thread_order = models.CharField(
+        max_length=10, choices=ThreadOrder.choices, default=ThreadOrder.OLDEST
+    )
+    reply_notifications = models.BooleanField(
+        default=True, help_text="Mail me when someone replies to my comments."
+    )
+    # Set when the account was deleted: its personal data is gone, its comments stay.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Profile of user {self.user_id}"

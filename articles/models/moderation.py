@@ -151,6 +151,8 @@ class AuditLogEntry(models.Model):
         SUSPEND = "suspend", "Suspend user"
         BAN = "ban", "Ban user"
         LIFT = "lift", "Lift suspension or ban"
+        ACCOUNT_EXPORT = "account_export", "User downloaded their data"
+        ACCOUNT_DELETE = "account_delete", "User deleted their account"
         UNRELIABLE = "unreliable", "Mark reporter unreliable"
         RELIABLE = "reliable", "Count reporter's reports again"
         WORD_LIST = "word_list", "Change word list"

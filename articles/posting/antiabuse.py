@@ -7,6 +7,7 @@ live with the views (articles/posting/limits.py).
 from datetime import timedelta
 from typing import NamedTuple
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -56,6 +57,7 @@ class PostingChecks(NamedTuple):
     sanctioned: bool
     duplicate: bool
     earlier_comments: int  # counted up to MODERATION_HOLD_FIRST_COMMENTS only
+    email_verified: bool  # the author has verified an e-mail address
     word_lists: wordlists.WordLists
 
 
@@ -81,6 +83,9 @@ SELECT
     (SELECT count(*) FROM (
         SELECT 1 FROM {Comment._meta.db_table} WHERE author_id = %(author)s LIMIT %(first)s
     ) AS earlier),
+    EXISTS (
+        SELECT 1 FROM {EmailAddress._meta.db_table} WHERE user_id = %(author)s AND verified
+    ),
     {wordlists.LISTS_SQL}
 """  # noqa: S608 - table names and states from the models; every value is a parameter
 
@@ -91,7 +96,8 @@ def posting_checks(
     """Whether comments on the article are open, whether the comment replied to is shown,
     whether the author is suspended or banned, has posted ``body`` within
     ``COMMENT_DUPLICATE_WINDOW_MINUTES``, and how many comments they posted before (up to
-    ``MODERATION_HOLD_FIRST_COMMENTS``), and the word lists: one query."""
+    ``MODERATION_HOLD_FIRST_COMMENTS``), whether they verified an e-mail address, and the word
+    lists: one query."""
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -110,6 +116,14 @@ def posting_checks(
         )
         *checks, lists_version, lists_words = cursor.fetchone()
     return PostingChecks(*checks, wordlists.lists_at(lists_version, lists_words))
+
+
+def unverified_error() -> ValidationError:
+    """The refusal of a post from an account whose e-mail address is not verified yet."""
+    return ValidationError(
+        "Verify your e-mail address before posting: follow the link we mailed you, or send a "
+        "new one from your account settings."
+    )
 
 
 def duplicate_error() -> ValidationError:

@@ -86,6 +86,8 @@ def comment_post(
         )
         if not checks.comments_open:
             raise ValidationError("Comments on this article are closed.")
+        if not checks.email_verified:
+            raise antiabuse.unverified_error()
         if parent is not None and not checks.parent_shown:
             raise ValidationError("You can only reply to a comment that is shown.")
         if checks.sanctioned:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from articles.accounts.selectors import has_verified_email
 from articles.formflow import form_page, submit
 from articles.models import Article, Comment
 from articles.moderation import reports
@@ -45,7 +46,14 @@ def comment_reply(request, pk):
     if quoting:
         initial["body"] = quote_markdown(parent.body)
     form = CommentForm(initial=initial)
-    return _compose(request, article=parent.article, parent=parent, form=form, quoting=quoting)
+    return _compose(
+        request,
+        article=parent.article,
+        parent=parent,
+        form=form,
+        quoting=quoting,
+        email_verified=has_verified_email(request.user),
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from string import Formatter
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -62,6 +63,17 @@ def _pk_url(name: str) -> Callable[[int], str]:
     # reverse() costs ~20 µs: too much twice per comment on a 10,000-comment page.
     prefix, suffix = reverse(name, args=[_URL_PK]).split(str(_URL_PK))
     return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _profile_link(part: Callable[..., str]) -> Callable[[str, bool], str]:
+    # A member's profile; none for an imported author or a deleted account. Built from one
+    # reverse(), like the permalinks.
+    prefix, suffix = reverse("user_profile", args=["~"]).split("~")
+
+    def profile_link(name: str, member: bool) -> str:
+        return part(url=f"{prefix}{_escape(quote(name, safe=''))}{suffix}") if member else ""
+
+    return profile_link
 
 
 class _Scores:
@@ -115,7 +127,9 @@ def render_thread(
         reader_tools = _ReaderTools(parts, viewer, thread_open=thread_open)
     tools = mod_tools = vote = ""  # an anonymous reader's
     scores, pinned = _Scores(parts), parts["pinned"]()
-    authors: dict[str, str] = {}  # a few hundred people write most of a big thread
+    # A few hundred people write most of a big thread: (name, member) -> (name, profile link).
+    bylines: dict[tuple[str, bool], tuple[str, str]] = {}
+    profile_link = _profile_link(parts["profile_link"])
     out = [parts["thread_start"]()]
     for c in comments:
         count = c.replies
@@ -130,9 +144,14 @@ def render_thread(
                 )
             )
             continue
-        author = authors.get(c.author)
-        if author is None:
-            author = authors[c.author] = _escape(c.author)
+        member = c.author_id is not None
+        byline = bylines.get((c.author, member))
+        if byline is None:
+            byline = bylines[c.author, member] = (
+                _escape(c.author),
+                profile_link(c.author, member),
+            )
+        author, profile = byline
         title = _escape(c.title) if c.title else ""  # no heading rather than "(untitled)"
         if reader_tools is not None:
             tools, mod_tools = reader_tools.tools(c), reader_tools.mod_tools(c)
@@ -143,6 +162,7 @@ def render_thread(
                     c,
                     title=title,
                     author=author,
+                    profile=profile,
                     reply_count=reply_count,
                     permalink=link,
                     tools=tools,
@@ -163,6 +183,7 @@ def render_thread(
                 vote=vote,
                 title=title,
                 author=author,
+                profile=profile,
                 created_iso=c.created_iso,  # digits and letters, formatted by the selector
                 created_display=c.created_display,
                 edited=edited if c.edited else "",

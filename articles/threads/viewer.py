@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, Subquery
+from allauth.account.models import EmailAddress
+from django.db.models import Exists, Q, Subquery
 
 from articles.models import Article, UserSanction
 from articles.newsroom.selectors import with_topic_links
@@ -18,6 +19,8 @@ class Viewer:
     may_moderate: bool = False
     # The suspension or ban that stops this user writing, if any.
     sanction: UserSanction | None = None
+    # False until the user verifies an e-mail address: until then they may read, not post.
+    email_verified: bool = True
 
 
 ANONYMOUS = Viewer()
@@ -25,7 +28,8 @@ ANONYMOUS = Viewer()
 
 def for_viewer(queryset, user):
     """``queryset`` (articles or comments) annotated with what ``user`` may do, so that a page
-    needs no queries of its own for it: ``viewer_may_moderate`` and the active sanction's fields.
+    needs no queries of its own for it: ``viewer_may_moderate``, the active sanction's fields and
+    ``viewer_email_verified``.
     Read them back with :func:`viewer_from`.
     """
     if not user.is_authenticated:
@@ -36,6 +40,7 @@ def for_viewer(queryset, user):
         viewer_sanction_kind=Subquery(sanction.values("kind")[:1]),
         viewer_sanction_ends_at=Subquery(sanction.values("ends_at")[:1]),
         viewer_sanction_reason=Subquery(sanction.values("reason")[:1]),
+        viewer_email_verified=Exists(EmailAddress.objects.filter(user=user.pk, verified=True)),
     )
 
 
@@ -64,4 +69,4 @@ def viewer_from(obj, user) -> Viewer:
             ends_at=obj.viewer_sanction_ends_at,
             reason=obj.viewer_sanction_reason,
         )
-    return Viewer(user.pk, obj.viewer_may_moderate, sanction)
+    return Viewer(user.pk, obj.viewer_may_moderate, sanction, obj.viewer_email_verified)

@@ -156,7 +156,7 @@ class Browser:
         status, _, html = self.request(
             "POST",
             "/accounts/login/",
-            {"csrfmiddlewaretoken": token, "username": username, "password": password},
+            {"csrfmiddlewaretoken": token, "login": username, "password": password},
         )
         assert status == 302, (status, html[:2000])
 
@@ -202,9 +202,14 @@ def test_the_default_setup_keeps_the_posting_limit_across_workers(tmp_path, scra
     """A newcomer's bin/serve (no REDIS_URL), even asked for two workers: the sixth quick post
     by one user is refused with 429, as COMMENT_RATE_PER_USER (5/m) documents."""
     with bin_serve(tmp_path, DATABASE_URL=scratch_database, WEB_CONCURRENCY="2") as server:
+        # Posting needs a verified e-mail address.
         create_user = (
+            "from allauth.account.models import EmailAddress; "
             "from django.contrib.auth import get_user_model; "
-            f"print(get_user_model().objects.create_user('newcomer', password='{PASSWORD}').pk)"
+            f"user = get_user_model().objects.create_user('newcomer', password='{PASSWORD}'); "
+            "EmailAddress.objects.create("
+            "user=user, email='newcomer@example.com', verified=True, primary=True); "
+            "print(user.pk)"
         )
         user_pk = int(shell(scratch_database, create_user).strip())
         browser = Browser(server.port)

@@ -16,7 +16,7 @@ LONG_URL = "https://example.org/track?session=" + "0f3a9c2e7b1d4a6f" * 12
 
 def log_in(page, username, password=PASSWORD):
     page.goto("/accounts/login/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)
     page.fill("#id_password", password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from articles.models import Comment
 from tests.browser.helpers import log_in, sample_article
+from tests.browser.mailbox import follow_mailed_link
 from tests.factories import PASSWORD, make_user
 
 SAMPLE = Path(__file__).resolve().parents[2] / "articles" / "sample_data" / "ibm-servers-zdnet.txt"
@@ -12,7 +13,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "articles" / "sample_data" / "ibm
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_sign_up_and_reply_inline_to_the_deepest_comment(page):
+def test_sign_up_verify_the_address_and_reply_inline_to_the_deepest_comment(page):
     call_command("import_article", str(SAMPLE))
     target = Comment.objects.get(title="Not saying anything either way")
 
@@ -20,10 +21,18 @@ def test_sign_up_and_reply_inline_to_the_deepest_comment(page):
     page.get_by_role("link", name="Chinese govt urging banks to remove IBM servers: Report").click()
     page.locator("#comments").get_by_role("link", name="register").click()
     page.fill("#id_username", "browserreader")
+    page.fill("#id_email", "browserreader@example.com")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/articles/chinese-govt-urging-banks-to-remove-ibm-servers-report/")
+    # Signed in, but posting waits for the address: the page says so.
+    assert page.locator(".notice.unverified").is_visible()
+
+    follow_mailed_link(page, "browserreader@example.com", "/accounts/confirm-email/")
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+    page.goto(target.article.get_absolute_url())
 
     comment = page.locator(f"#comment-{target.pk}")
     comment.locator(".reply-link").first.click()
@@ -45,9 +54,13 @@ def test_reply_link_without_javascript_opens_the_reply_page(browser, live_server
     page = context.new_page()
     page.goto("/accounts/signup/")
     page.fill("#id_username", "nojsreader")
+    page.fill("#id_email", "nojsreader@example.com")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    follow_mailed_link(page, "nojsreader@example.com", "/accounts/confirm-email/")
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
     page.goto(target.article.get_absolute_url())
 
     page.locator(f"#comment-{target.pk} .reply-link").first.click()

@@ -107,7 +107,8 @@ def test_comment_tools_are_big_enough_to_tap_on_a_phone(new_page):
     tools = page.locator(f"#comment-{comment.pk} > details").locator(
         "> summary, > .actions a, > .mod-tools a"
     )
-    assert tools.count() == 5  # the summary (collapses), permalink, reply, report, moderate
+    # The summary (collapses), permalink, profile, reply, report, moderate.
+    assert tools.count() == 6
     page.locator(f"#comment-{comment.pk} > details > .mod-tools .mod-open").click()
     form = page.locator(f"#comment-{comment.pk} > details > form.mod-form")
     buttons = form.locator("button, a")

@@ -61,7 +61,7 @@ def test_payloads_posted_as_comments_never_run(page, settings):
     page.add_init_script(WATCH)
 
     page.goto(reverse("login"))
-    page.fill("#id_username", "attacker")
+    page.fill("#id_login", "attacker")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from articles.models import Comment
 from tests.factories import make_article, make_comment, make_user
 from tests.urlwalk import endpoints
 
@@ -26,16 +27,27 @@ OPEN_TO_VISITORS = {
     "login": "signing in",
     "signup": "creating an account",
     "logout": "ends the caller's own session; harmless without one",
-    "password_reset": "asking for a reset e-mail",
-    "password_reset_confirm": "following the link from that e-mail",
+    "account_logout": "the same view as logout, under allauth's name",
+    "account_reset_password": "asking for a reset e-mail",
+    "account_reset_password_from_key": "following the link from that e-mail",
+    "account_confirm_email": "following the verification link, signed in or not",
+    "account_confirm_login_code": "a step of signing in (codes are off: it sends to log in)",
 }
 
 # Views every signed-in user may use on what other users wrote, and why that is right.
 OPEN_TO_EVERY_USER = {
     "comment_create": "replying to anyone's comment is what a forum is for",
     "comment_report": "reporting someone else's comment to the moderators is what it is for",
+    "account_change_password": "acts on the signed-in user's own account only",
+    "account_set_password": "acts on the signed-in user's own account only",
+    "account_email": "acts on the signed-in user's own addresses only",
+    "account_reauthenticate": "confirms the signed-in user's own password",
+    "account_request_reauthentication_code": "reauthenticates the signed-in user themselves",
+    "account_confirm_reauthentication_code": "reauthenticates the signed-in user themselves",
+    "account_settings": "the signed-in user's own preferences",
+    "account_download": "the signed-in user's own data",
+    "account_delete": "deletes the signed-in user's own account, after their password",
     "comment_vote": "voting on someone else's comment is what it is for (never on one's own)",
-    "password_change": "acts on the signed-in user's own account only",
     "comment_preview": "renders the caller's own text and stores nothing",
 }
 
@@ -71,8 +83,9 @@ def world(db):
         "content_type_id": 1,
         "app_label": "auth",
         "url": "no-such-admin-page/",
-        "uidb64": "MQ",
-        "token": "set-password",
+        "uidb36": "1",
+        "key": "no-such-key",
+        "username": owner.username,
     }
     return {
         "values": values,
@@ -191,6 +204,24 @@ def test_every_view_refuses_what_it_must(world):
     violations = [v for endpoint in found for v in violations_of(endpoint, world)]
 
     assert violations == []
+
+
+def test_an_unverified_account_posts_nothing_anywhere(world):
+    """An account whose e-mail address is not verified may read and manage its own account, and
+    no URL lets it add or change a comment."""
+    unverified = signed_in(make_user(password=None, verified=False))
+    probe = {**PROBE_DATA, "parent": world["values"]["pk"]}
+    found = []
+    for endpoint in endpoints(world["values"]):
+        if endpoint.admin or endpoint.kind == "read":
+            continue
+        with transaction.atomic():
+            before = list(Comment.objects.order_by("pk").values())
+            response = unverified.post(endpoint.url, probe)
+            if list(Comment.objects.order_by("pk").values()) != before:
+                found.append(f"{endpoint.name}: changed comments ({response.status_code})")
+            transaction.set_rollback(True)
+    assert found == []
 
 
 def test_the_registries_name_only_real_views(world):

@@ -89,9 +89,7 @@ def test_login_and_posting_never_fail_whatever_the_header(article, header):
     user = make_user()
     client = Client()
     meta = {} if header is None else {"HTTP_X_REAL_IP": header}
-    response = client.post(
-        reverse("login"), {"username": user.username, "password": PASSWORD}, **meta
-    )
+    response = client.post(reverse("login"), {"login": user.username, "password": PASSWORD}, **meta)
     assert response.status_code == 302
     response = client.post(
         reverse("comment_create", args=[article.slug]), {"body": "Still here"}, **meta

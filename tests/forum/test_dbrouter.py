@@ -88,7 +88,7 @@ def test_a_reader_who_just_signed_in_and_posted_reads_the_primary(replica):
     article = make_article()
     make_user("writer")
     client = Client()
-    client.post(reverse("login"), {"username": "writer", "password": PASSWORD})
+    client.post(reverse("login"), {"login": "writer", "password": PASSWORD})
     with CaptureQueriesContext(connections[REPLICA]) as secondary:
         client.post(reverse("comment_create", args=[article.slug]), {"body": "Mine"})
         assert "Mine" in client.get(article.get_absolute_url()).content.decode()

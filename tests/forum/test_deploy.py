@@ -16,6 +16,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "forum.example",
     "REDIS_URL": "redis://127.0.0.1:6379/0",  # the check only reads the setting
     "DEBUG": "false",
+    "EMAIL_URL": "smtp+tls://forum:secret@mail.example:587",  # the check sends nothing
+    "DEFAULT_FROM_EMAIL": "forum@forum.example",
 }
 
 

@@ -177,6 +177,16 @@ def test_every_service_restarts_and_has_a_health_check_with_a_start_period(compo
     assert re.fullmatch(r"\d+[sm]", healthcheck["start_period"])
 
 
+def test_the_mail_worker_runs_with_the_sites_settings_once_it_is_migrated(compose):
+    web, worker = compose["services"]["web"], compose["services"]["worker"]
+    assert worker["command"] == "python manage.py db_worker"
+    assert worker["env_file"] == web["env_file"]
+    assert worker["environment"] == web["environment"]
+    assert worker["restart"] in {"unless-stopped", "always", "on-failure"}
+    # web migrates before it answers its health check.
+    assert worker["depends_on"] == {"web": {"condition": "service_healthy"}}
+
+
 def test_the_web_health_check_asks_as_the_tls_proxy_would(compose):
     # Production redirects plain HTTP and refuses unknown hosts: the check names an allowed
     # host and says the request came over HTTPS.
@@ -188,7 +198,13 @@ def test_the_web_health_check_asks_as_the_tls_proxy_would(compose):
 
 def test_the_env_example_names_what_compose_and_production_need():
     example = (ROOT / ".env.example").read_text()
-    for name in ("SECRET_KEY", "POSTGRES_PASSWORD", "ALLOWED_HOSTS"):
+    for name in (
+        "SECRET_KEY",
+        "POSTGRES_PASSWORD",
+        "ALLOWED_HOSTS",
+        "EMAIL_URL",
+        "DEFAULT_FROM_EMAIL",
+    ):
         assert re.search(rf"^{name}=", example, re.MULTILINE), name
     assert {".env", ".venv", ".venv-*"} <= set((ROOT / ".dockerignore").read_text().split())
 

@@ -71,7 +71,7 @@ def test_database_down_answers_503_then_the_site_recovers_without_a_restart(capl
     make_comment(article)
     user = make_user("nina")
     reader = server_like_client()
-    reader.post(reverse("login"), {"username": "nina", "password": PASSWORD})
+    reader.post(reverse("login"), {"login": "nina", "password": PASSWORD})
     session_key = reader.cookies["sessionid"].value
     reader.get(reverse("home"))  # a warm, persistent connection
     caplog.set_level(logging.INFO)
@@ -84,7 +84,7 @@ def test_database_down_answers_503_then_the_site_recovers_without_a_restart(capl
                 reverse("comment_create", args=[article.slug]), {"body": "Lost?"}
             ),
             "login": server_like_client().post(
-                reverse("login"), {"username": "nina", "password": PASSWORD}
+                reverse("login"), {"login": "nina", "password": PASSWORD}
             ),
         }
         health = server_like_client().get(reverse("health"))

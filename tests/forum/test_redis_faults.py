@@ -69,7 +69,7 @@ def test_posting_passes_with_the_allow_policy(signed_in, article, redis, setting
 def test_a_login_post_is_refused_with_503_not_500(client, redis):
     make_user("alice")
     redis.stop()
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": "alice", "password": PASSWORD})
     assert response.status_code == 503
     assert response.has_header("Retry-After")
 

@@ -36,6 +36,8 @@ def production_security_settings():
         env.setenv("FORUM_MODE", "production")
         env.setenv("SECRET_KEY", secrets.token_urlsafe(60))
         env.setenv("ALLOWED_HOSTS", "forum.example")
+        env.setenv("EMAIL_URL", "smtp+tls://forum:secret@mail.example:587")
+        env.setenv("DEFAULT_FROM_EMAIL", "forum@forum.example")
         values = runpy.run_path(str(SETTINGS_FILE))
     return {name: value for name, value in values.items() if name.startswith(_SECURITY_SETTINGS)}
 
@@ -127,8 +129,9 @@ def pages(db):
         "content_type_id": 1,
         "app_label": "auth",
         "url": "no-such-admin-page/",
-        "uidb64": "MQ",
-        "token": "set-password",
+        "uidb36": "1",
+        "key": "no-such-key",
+        "username": author.username,
     }
     found = [e for e in endpoints(values) if e.methods is None or "GET" in e.methods]
     return {"endpoints": found, "reader": author, "admin": admin, "slug": article.slug}
@@ -180,7 +183,7 @@ def test_production_cookies_are_secure_http_only_and_same_site(
     with override_settings(**production_security_settings):
         page = client.get(reverse("login"), secure=True)
         response = client.post(
-            reverse("login"), {"username": "kim", "password": PASSWORD}, secure=True
+            reverse("login"), {"login": "kim", "password": PASSWORD}, secure=True
         )
     assert response.status_code == 302
     for cookie in (page.cookies["csrftoken"], response.cookies["sessionid"]):
@@ -192,7 +195,7 @@ def test_production_cookies_are_secure_http_only_and_same_site(
 def test_development_cookies_are_http_only_too(client):
     make_user("lee")
     page = client.get(reverse("login"))
-    response = client.post(reverse("login"), {"username": "lee", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": "lee", "password": PASSWORD})
     assert page.cookies["csrftoken"]["httponly"] is True
     assert response.cookies["sessionid"]["httponly"] is True
 

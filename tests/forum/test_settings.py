@@ -1,5 +1,6 @@
 """Settings are read in a fresh interpreter, so each case sees only the environment it sets."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -46,11 +47,54 @@ def test_production_refuses_to_start_without_a_real_secret(secret):
     assert "Production mode needs a real SECRET_KEY" in result.stderr
 
 
+MAIL = {
+    "EMAIL_URL": "smtp+tls://forum:secret@mail.example:587",
+    "DEFAULT_FROM_EMAIL": "forum@forum.example",
+}
+
+
 @needs_database_url
 def test_production_starts_with_a_real_secret():
-    result = load_settings(FORUM_MODE="production", DATABASE_URL=DATABASE, SECRET_KEY=GOOD_SECRET)
+    result = load_settings(
+        FORUM_MODE="production", DATABASE_URL=DATABASE, SECRET_KEY=GOOD_SECRET, **MAIL
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+@needs_database_url
+@pytest.mark.parametrize("missing", ["EMAIL_URL", "DEFAULT_FROM_EMAIL"])
+def test_production_refuses_to_start_without_mail_settings(missing):
+    mail = {name: value for name, value in MAIL.items() if name != missing}
+    result = load_settings(
+        FORUM_MODE="production", DATABASE_URL=DATABASE, SECRET_KEY=GOOD_SECRET, **mail
+    )
+    assert result.returncode != 0
+    assert f"Production mode needs {missing}" in result.stderr
+
+
+@needs_database_url
+def test_mail_settings_come_from_email_url():
+    result = load_settings(show="settings.MAILERS", DATABASE_URL=DATABASE, **MAIL)
+    assert result.returncode == 0, result.stderr
+    mailer = ast.literal_eval(result.stdout.strip())["default"]
+    assert mailer == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "mail.example",
+            "port": 587,
+            "username": "forum",
+            "password": "secret",
+            "use_tls": True,
+            "timeout": 20,
+        },
+    }
+
+
+def test_development_prints_mail_to_the_console():
+    show = "settings.MAILERS['default']['BACKEND']"
+    result = load_settings(show=show, DATABASE_URL="postgres://x@127.0.0.1/x")
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
 
 
 def test_only_postgresql_is_accepted():

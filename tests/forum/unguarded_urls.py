@@ -93,6 +93,7 @@ urlpatterns = [
     path("", reads, name="home"),
     path("signup/", reads, name="signup"),
     path("logout/", reads, name="logout"),
+    path("settings/", reads, name="account_settings"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("any/", any_method, name="any_method"),
     path("no-login/<int:pk>/", no_login, name="no_login"),

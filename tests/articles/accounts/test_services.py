@@ -65,7 +65,7 @@ def test_a_failed_login_is_logged_with_account_and_address_but_no_password(clien
     caplog.set_level(logging.DEBUG)
     client.post(
         reverse("login"),
-        {"username": "carol", "password": "Hunter2-never-logged"},
+        {"login": "carol", "password": "Hunter2-never-logged"},
         REMOTE_ADDR="203.0.113.9",
     )
     failed = [r for r in caplog.records if r.name == "forum.accounts"]
@@ -76,7 +76,7 @@ def test_a_failed_login_is_logged_with_account_and_address_but_no_password(clien
 def test_a_login_is_logged_without_password_or_session_key(client, caplog):
     user = make_user("dave")
     caplog.set_level(logging.DEBUG)
-    client.post(reverse("login"), {"username": "dave", "password": PASSWORD})
+    client.post(reverse("login"), {"login": "dave", "password": PASSWORD})
     assert f"Account {user.pk} ('dave') logged in from 127.0.0.1" in caplog.messages
     assert_no_secret_logged(caplog, PASSWORD, client.cookies["sessionid"].value)
 

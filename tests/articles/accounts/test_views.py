@@ -23,6 +23,7 @@ def test_signup_creates_account_signs_in_and_returns(client, article):
         reverse("signup"),
         {
             "username": "newreader",
+            "email": "newreader@example.com",
             "password1": PASSWORD,
             "password2": PASSWORD,
             "next": article.get_absolute_url(),
@@ -36,43 +37,60 @@ def test_signup_creates_account_signs_in_and_returns(client, article):
 
 def test_signup_rejects_weak_passwords_and_offsite_next(client, db):
     response = client.post(
-        reverse("signup"), {"username": "x", "password1": "123", "password2": "123"}
+        reverse("signup"),
+        {"username": "xx", "email": "x@example.com", "password1": "123", "password2": "123"},
     )
     assert response.status_code == 400
     assert "too short" in response.content.decode()
-    assert not get_user_model().objects.filter(username="x").exists()
+    assert not get_user_model().objects.filter(username="xx").exists()
 
     response = client.post(
         reverse("signup"),
         {
-            "username": "y",
+            "username": "yy",
+            "email": "y@example.com",
             "password1": PASSWORD,
             "password2": PASSWORD,
             "next": "https://evil.example/",
         },
     )
-    assert response["Location"] == reverse("home")
+    assert response.status_code == 302
+    assert not response["Location"].startswith("https://evil.example")
 
 
 def test_signup_page_renders(client, db):
-    assert 'name="password2"' in client.get(reverse("signup")).content.decode()
+    page = client.get(reverse("signup")).content.decode()
+    assert 'name="password2"' in page and 'name="email"' in page
 
 
 def test_login_and_logout(client, db):
     make_user("alice")
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": "alice", "password": PASSWORD})
     assert response.status_code == 302
     assert "Signed in as" in client.get(reverse("home")).content.decode()
-    assert client.get(reverse("logout")).status_code == 405  # logging out is a POST
+    # Logging out is a POST; a GET only asks to confirm.
+    assert client.get(reverse("logout")).status_code == 200
+    assert "Signed in as" in client.get(reverse("home")).content.decode()
     client.post(reverse("logout"))
     assert "Signed in as" not in client.get(reverse("home")).content.decode()
 
 
 def test_login_with_wrong_password_shows_error(client, db):
     make_user("bob")
-    response = client.post(reverse("login"), {"username": "bob", "password": "wrong"})
+    response = client.post(reverse("login"), {"login": "bob", "password": "wrong"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password" in response.content.decode()
+    assert "are not correct" in response.content.decode()
+
+
+def test_login_by_email_address(client, db):
+    user = make_user("carla")
+    response = client.post(reverse("login"), {"login": user.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_the_login_page_links_to_password_reset(client, db):
+    assert reverse("account_reset_password") in client.get(reverse("login")).content.decode()
 
 
 # Login rate limits, sessions
@@ -82,10 +100,9 @@ WRONG_PASSWORD = "wrong-guess"
 
 
 def attempt(client, username, password=WRONG_PASSWORD, address="198.51.100.7", url=None):
+    field = "username" if url else "login"  # the admin's form, or allauth's
     return client.post(
-        url or reverse("login"),
-        {"username": username, "password": password},
-        REMOTE_ADDR=address,
+        url or reverse("login"), {field: username, "password": password}, REMOTE_ADDR=address
     )
 
 
@@ -142,7 +159,7 @@ def test_the_session_key_changes_at_login(client, db):
     session.save()
     before = session.session_key
 
-    client.post(reverse("login"), {"username": "ivan", "password": PASSWORD})
+    client.post(reverse("login"), {"login": "ivan", "password": PASSWORD})
 
     after = client.cookies["sessionid"].value
     assert after != before
@@ -154,7 +171,7 @@ def test_the_session_key_changes_at_login(client, db):
 
 def test_logging_out_ends_the_session_for_whoever_holds_its_key(client, db):
     make_user("judy")
-    client.post(reverse("login"), {"username": "judy", "password": PASSWORD})
+    client.post(reverse("login"), {"login": "judy", "password": PASSWORD})
     key = client.cookies["sessionid"].value
 
     client.post(reverse("logout"))
@@ -172,7 +189,7 @@ def test_behind_a_proxy_limits_and_logs_use_the_address_the_proxy_passes(client,
     def through_proxy(name, address):
         return client.post(
             reverse("login"),
-            {"username": name, "password": WRONG_PASSWORD},
+            {"login": name, "password": WRONG_PASSWORD},
             REMOTE_ADDR="10.0.0.1",  # the proxy, the same for everyone
             HTTP_X_REAL_IP=address,
         )

@@ -207,8 +207,9 @@ def world_values():
         "content_type_id": 1,
         "app_label": "auth",
         "url": "no-such-admin-page/",
-        "uidb64": "MQ",
-        "token": "set-password",
+        "uidb36": "1",
+        "key": "no-such-key",
+        "username": user.username,
     }
 
 

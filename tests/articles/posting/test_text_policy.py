@@ -106,7 +106,13 @@ def test_both_previews_show_the_text_as_the_policy_stores_it(signed_in, article)
 
 def signup(client, name):
     return client.post(
-        reverse("signup"), {"username": name, "password1": PASSWORD, "password2": PASSWORD}
+        reverse("signup"),
+        {
+            "username": name,
+            "email": "someone@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
 
@@ -121,7 +127,7 @@ def test_names_lose_bidi_and_zero_width_characters_and_log_in_the_same(client):
     assert signup(client, f"ann{RLO}\u3164{ESC}").status_code == 302
     assert get_user_model().objects.get().username == "ann"
     client.logout()
-    response = client.post(reverse("login"), {"username": f"ann{ZWSP}", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": f"ann{ZWSP}", "password": PASSWORD})
     assert response.status_code == 302
 
 

@@ -94,7 +94,12 @@ def test_the_comment_forms_carry_a_hidden_honeypot(signed_in, article):
 
 
 def test_a_filled_honeypot_refuses_the_sign_up(client, db):
-    data = {"username": "botty", "password1": PASSWORD, "password2": PASSWORD}
+    data = {
+        "username": "botty",
+        "email": "botty@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
     response = client.post(reverse("signup"), {**data, "website": "x"})
     assert response.status_code == 400
     assert "This form could not be accepted." in response.content.decode()
