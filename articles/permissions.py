@@ -82,15 +82,18 @@ def can_report_comment(state: str, *, own: bool, sanctioned: bool) -> bool:
     return not own and state == VISIBLE and not sanctioned
 
 
-def can_vote_comment(state: str, *, own: bool, sanctioned: bool, thread_open: bool) -> bool:
+def can_vote_comment(
+    state: str, *, own: bool, sanctioned: bool, thread_open: bool, verified: bool = True
+) -> bool:
     """Whether a reader may vote on a comment: someone else's visible one, in an open thread,
-    while not suspended. Who may vote at all is :func:`can_cast_votes`."""
-    return state == VISIBLE and not own and not sanctioned and thread_open
+    while not suspended, once their e-mail address is verified (as for posting). Who may vote at
+    all is :func:`can_cast_votes`."""
+    return state == VISIBLE and not own and not sanctioned and thread_open and verified
 
 
 def can_cast_votes(user) -> bool:
-    """Whether ``user`` may vote at all: signed in and active. The one place a "verified email"
-    requirement goes when accounts have one."""
+    """Whether ``user`` may vote at all: signed in and active (a verified address is checked with
+    the comment, by :func:`can_vote_comment`, from the same query)."""
     return user.is_authenticated and user.is_active
 
 

@@ -2,7 +2,8 @@
 
 ``MetricsMiddleware`` measures request latency by view and counts responses by status; the other
 counters say what only the forum knows: 503 answers by the outage that caused them, cache
-failures by operation, and the page cache's hits and misses (hit ratio: hits / (hits + misses)).
+failures by operation, the page cache's hits and misses (hit ratio: hits / (hits + misses)),
+and the depth of the background-task queue (mail waiting for the worker).
 (django-prometheus does not support Django 6.1 yet: prometheus_client directly, as it does.)
 Several gunicorn workers: set ``PROMETHEUS_MULTIPROC_DIR`` to an empty folder shared by them, so
 that every scrape sums all workers.
@@ -17,11 +18,13 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -37,6 +40,12 @@ REQUEST_LATENCY = Histogram(
     "forum_request_latency_seconds", "Time to answer a request, by view", ["view", "method"]
 )
 RESPONSES = Counter("forum_responses", "Responses by status code and view", ["status", "view"])
+# Set at each scrape from the tasks' own table, so every worker reports the same figure.
+TASK_QUEUE = Gauge(
+    "forum_task_queue_depth",
+    "Background tasks (mail) ready to run and not started",
+    multiprocess_mode="livemax",
+)
 
 
 class MetricsMiddleware:
@@ -72,6 +81,7 @@ def metrics(request):
     anyone else, no such page."""
     if not _allowed(request):
         raise Http404("There is no page at this address.")
+    TASK_QUEUE.set(DBTaskResult.objects.ready().count())
     registry = REGISTRY
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         registry = CollectorRegistry()

@@ -3,7 +3,8 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from articles.accounts.usernames import username_key
@@ -58,14 +59,19 @@ def preferences(user) -> dict:
 
 
 def public_profile(username: str):
-    """The active user named ``username`` (exactly, or by its key) with ``comment_count``, the
-    visible comments on published articles only: what any reader may see. 404 for no such user
+    """The active user named ``username`` (exactly, or by its key) with ``comment_count`` and
+    ``karma`` (their net score), of the visible comments on published articles only: what any
+    reader may see. 404 for no such user
     or a deleted one."""
     users = get_user_model().objects.filter(is_active=True).select_related("profile")
     user = users.filter(username=username).first()
     if user is None:
         user = get_object_or_404(users, profile__username_key=username_key(username))
-    user.comment_count = _public_comments(user).count()
+    # Karma: the net score of the comments any reader may see, with their count, in one query.
+    totals = _public_comments(user).aggregate(
+        count=Count("pk"), karma=Coalesce(Sum(F("upvotes") - F("downvotes")), 0)
+    )
+    user.comment_count, user.karma = totals["count"], totals["karma"]
     return user
 
 

@@ -262,7 +262,11 @@ class _ReaderTools:
     def vote(self, c) -> str:
         """The reader's vote buttons, their own vote pressed, where they may vote."""
         if not can_vote_comment(
-            c.state, own=c.own, sanctioned=self.sanctioned, thread_open=self.thread_open
+            c.state,
+            own=c.own,
+            sanctioned=self.sanctioned,
+            thread_open=self.thread_open,
+            verified=self.viewer.email_verified,
         ):
             return ""
         up = self.vote_up(pk=c.pk, pressed="true" if c.vote > 0 else "false")

@@ -6,6 +6,7 @@ message a person can act on.
 
 from typing import NamedTuple
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -22,6 +23,7 @@ _COMMENTS = Comment._meta.db_table
 _VOTES = Vote._meta.db_table
 _ARTICLES = Article._meta.db_table
 _SANCTIONS = UserSanction._meta.db_table
+_ADDRESSES = EmailAddress._meta.db_table
 REASON_MAX_LENGTH = 500
 
 
@@ -45,7 +47,7 @@ _CHECKS_SQL = f"""
 SELECT c.state, c.author_id, {accepting_comments_sql("a")}, EXISTS (
     SELECT 1 FROM {_SANCTIONS} s WHERE s.user_id = %(voter)s AND s.lifted_at IS NULL
       AND s.starts_at <= %(now)s AND (s.ends_at IS NULL OR s.ends_at > %(now)s)
-)
+), EXISTS (SELECT 1 FROM {_ADDRESSES} e WHERE e.user_id = %(voter)s AND e.verified)
 FROM {_COMMENTS} c JOIN {_ARTICLES} a ON a.id = c.article_id WHERE c.id = %(comment)s
 """
 
@@ -65,10 +67,14 @@ def _ensure_may_vote(*, comment_id: int, voter) -> None:
         row = cursor.fetchone()
     if row is None:
         raise ValidationError("This comment does not exist.")
-    state, author_id, thread_open, sanctioned = row
+    state, author_id, thread_open, sanctioned, verified = row
     own = author_id == voter.pk
-    if can_vote_comment(state, own=own, sanctioned=sanctioned, thread_open=thread_open):
+    if can_vote_comment(
+        state, own=own, sanctioned=sanctioned, thread_open=thread_open, verified=verified
+    ):
         return
+    if not verified:
+        raise ValidationError("Confirm your e-mail address first: the link is in our mail.")
     if own:
         raise ValidationError("You cannot vote on your own comment.")
     if state != Comment.State.VISIBLE:

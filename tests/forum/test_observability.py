@@ -6,6 +6,7 @@ import logging
 import pytest
 from django.urls import reverse
 
+from articles.accounts.tasks import mail_send
 from forum.requestid import JsonFormatter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,16 @@ def test_metrics_count_requests_by_view_and_status_from_an_allowed_address(clien
     assert 'forum_responses_total{status="200",view="article_detail"}' in text
     assert 'forum_responses_total{status="404",view="unresolved"}' in text
     assert 'forum_request_latency_seconds_count{method="GET",view="article_detail"}' in text
+
+
+def test_metrics_report_the_depth_of_the_task_queue(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for _ in range(3):  # queued in the database, not run: no worker here
+        mail_send.enqueue(
+            subject="s", body="t", html="<p>t</p>", from_email="f@example.com", to=["a@example.com"]
+        )
+    text = client.get(reverse("metrics"), REMOTE_ADDR="127.0.0.1").content.decode()
+    assert "forum_task_queue_depth 3.0" in text
 
 
 def test_every_response_carries_a_request_id_and_a_proxy_id_is_kept(client, db):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import Comment, Profile
 from articles.moderation import services as moderation
-from tests.factories import make_article, make_comment, make_moderator, make_user
+from tests.factories import make_article, make_comment, make_moderator, make_user, make_votes
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,15 @@ def test_every_user_gets_a_profile_in_step_with_their_name(db):
     user.username = "\uff32enamed\uff12"  # full-width R and 2
     user.save()
     assert Profile.objects.get(user=user).username_key == "renamed2"
+
+
+def test_a_profile_shows_karma_the_net_score_of_visible_comments(client):
+    member = make_user(username="karmic")
+    article = make_article()
+    liked, disliked, hidden = (make_comment(article, author=member) for _ in range(3))
+    make_votes(liked, up=3)
+    make_votes(disliked, down=1)
+    make_votes(hidden, up=5)
+    Comment.objects.filter(pk=hidden.pk).update(state=Comment.State.HIDDEN)
+    html = client.get(reverse("user_profile", args=["karmic"])).content.decode()
+    assert "2 comments · karma 2" in html

@@ -165,3 +165,14 @@ def test_only_moderators_pin_and_only_top_level_shown_comments(article, moderato
         services.comment_pin(comment=reply, moderator=moderator)
     with pytest.raises(ValidationError, match="not pinned"):
         services.comment_unpin(comment=root, moderator=moderator)
+
+
+def test_an_account_must_verify_its_address_before_voting(article, client):
+    comment = make_comment(article)
+    unverified = make_user(verified=False)
+    with pytest.raises(ValidationError, match="Confirm your e-mail address first"):
+        services.vote_cast(comment_id=comment.pk, voter=unverified, value=UP)
+    assert not Vote.objects.exists()
+    client.force_login(unverified)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'class="vote' not in html  # no buttons it could only be refused with
