@@ -8,6 +8,7 @@ people arguing build deep chains), and nothing goes deeper than ``MAX_LEVEL``.
 import random
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -69,12 +70,19 @@ def _sentence(rng: random.Random, low: int, high: int) -> str:
 
 
 def make_users(count: int, prefix: str) -> list:
-    """``count`` accounts that cannot log in, created in one insert."""
+    """``count`` accounts that cannot log in, each with a verified address (posting and voting
+    need one), created in two inserts."""
     user_model = get_user_model()
-    users = [user_model(username=f"{prefix}{i}") for i in range(count)]
+    users = [
+        user_model(username=f"{prefix}{i}", email=f"{prefix}{i}@example.com") for i in range(count)
+    ]
     for user in users:
         user.set_unusable_password()
-    return user_model.objects.bulk_create(users)
+    users = user_model.objects.bulk_create(users)
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
+    )
+    return users
 
 
 def make_discussion(size: int, *, seed: int = 1, users: list | None = None) -> Article:

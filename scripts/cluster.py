@@ -188,11 +188,13 @@ class Cluster:
 def prepare(cluster: Cluster, writers: int) -> str:
     cluster.manage("migrate", "--noinput")
     script = (
+        "from allauth.account.models import EmailAddress\n"
         "from django.contrib.auth import get_user_model\n"
         "from articles.models import Article\n"
         "U = get_user_model()\n"
         f"for n in range({writers}):\n"
-        f"    U.objects.create_user(f'cluster{{n}}', password={PASSWORD!r})\n"
+        f"    u = U.objects.create_user(f'cluster{{n}}', password={PASSWORD!r})\n"
+        "    EmailAddress.objects.create(user=u, email=f'{u}@example.com', verified=True)\n"
         "a = Article.objects.create(slug='cluster', title='Cluster', body='Under load.')\n"
     )
     cluster.manage("shell", "-c", script)

@@ -78,7 +78,7 @@ class Load:
                 status, _, _ = client.request(
                     "POST",
                     "/accounts/login/",
-                    {"username": f"cluster{number}", "password": PASSWORD},
+                    {"login": f"cluster{number}", "password": PASSWORD},
                 )
                 if status == 302:
                     client.request("GET", f"/articles/{self.slug}/")  # the token after sign-in

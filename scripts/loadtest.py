@@ -116,6 +116,7 @@ class World:
 
 
 def _prepare(user_count) -> World:
+    from allauth.account.models import EmailAddress
     from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
@@ -135,7 +136,13 @@ def _prepare(user_count) -> World:
     users = []
     for number in range(1, user_count + 1):
         user = User.objects.filter(username=f"loadtest-{number}").first()
-        users.append(user or User.objects.create_user(f"loadtest-{number}", password=None))
+        if user is None:
+            user = User.objects.create_user(f"loadtest-{number}", password=None)
+            # Posting needs a verified address.
+            EmailAddress.objects.create(
+                user=user, email=f"loadtest-{number}@example.com", verified=True, primary=True
+            )
+        users.append(user)
     for number in range(article.comments.count(), SEED_COMMENTS):
         # Different texts: the same text twice from one author is refused as a duplicate.
         services.comment_post(
