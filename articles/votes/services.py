@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, PinnedComment, UserSanction, Vote
+from articles.moderation.audit import record_on
 from articles.newsroom.selectors import accepting_comments_sql, comments_close_before
 from articles.permissions import can_cast_votes, can_moderate, can_vote_comment
 from articles.threads.cache import thread_changed
@@ -24,7 +25,6 @@ _VOTES = Vote._meta.db_table
 _ARTICLES = Article._meta.db_table
 _SANCTIONS = UserSanction._meta.db_table
 _ADDRESSES = EmailAddress._meta.db_table
-REASON_MAX_LENGTH = 500
 
 
 class VoteResult(NamedTuple):
@@ -153,20 +153,6 @@ def vote_cast(*, comment_id: int, voter, value: int) -> VoteResult:
         return VoteResult(*_store_vote(comment_id=comment_id, voter_id=voter.pk, value=value))
 
 
-def _record(*, moderator, action, comment: Comment, reason: str) -> None:
-    reason = reason.strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX_LENGTH} characters."})
-    AuditLogEntry.objects.create(
-        actor=moderator,
-        action=action,
-        reason=reason,
-        comment=comment,
-        article_id=comment.article_id,
-        target_user_id=comment.author_id,
-    )
-
-
 def comment_pin(*, comment: Comment, moderator, reason: str = "") -> Comment:
     """Pin a shown top-level comment above its article's threads, in every order; it replaces
     the article's pinned comment, if any."""
@@ -181,9 +167,7 @@ def comment_pin(*, comment: Comment, moderator, reason: str = "") -> Comment:
             article_id=comment.article_id,
             defaults={"comment": comment, "pinned_by": moderator},
         )
-        _record(
-            moderator=moderator, action=AuditLogEntry.Action.PIN, comment=comment, reason=reason
-        )
+        record_on(comment, actor=moderator, action=AuditLogEntry.Action.PIN, reason=reason)
         thread_changed(comment.article_id)
     return comment
 
@@ -196,9 +180,7 @@ def comment_unpin(*, comment: Comment, moderator, reason: str = "") -> Comment:
         deleted, _ = PinnedComment.objects.filter(comment=comment).delete()
         if not deleted:
             raise ValidationError("This comment is not pinned.")
-        _record(
-            moderator=moderator, action=AuditLogEntry.Action.UNPIN, comment=comment, reason=reason
-        )
+        record_on(comment, actor=moderator, action=AuditLogEntry.Action.UNPIN, reason=reason)
         thread_changed(comment.article_id)
     return comment
 
