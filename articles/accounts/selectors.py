@@ -54,7 +54,7 @@ def preferences(user) -> dict:
     profile = Profile.objects.filter(user=user).first() or Profile()
     return {
         "thread_order": profile.thread_order,
-        "reply_notifications": profile.reply_notifications,
+        "notification_email": profile.notification_email,
     }
 
 

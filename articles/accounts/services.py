@@ -80,7 +80,7 @@ def profile_sync(*, user) -> Profile:
     return profile
 
 
-def preferences_update(*, user, thread_order: str, reply_notifications: bool) -> Profile:
+def preferences_update(*, user, thread_order: str, notification_email: str) -> Profile:
     """Save ``user``'s display preferences."""
     with transaction.atomic():
         profile = Profile.objects.select_for_update().filter(user=user).first()
@@ -88,9 +88,11 @@ def preferences_update(*, user, thread_order: str, reply_notifications: bool) ->
             profile = profile_sync(user=user)
         if thread_order not in Profile.ThreadOrder.values:
             raise ValidationError({"thread_order": "Choose one of the orders offered."})
+        if notification_email not in Profile.NotificationEmail.values:
+            raise ValidationError({"notification_email": "Choose one of the options offered."})
         profile.thread_order = thread_order
-        profile.reply_notifications = reply_notifications
-        profile.save(update_fields=["thread_order", "reply_notifications"])
+        profile.notification_email = notification_email
+        profile.save(update_fields=["thread_order", "notification_email"])
     return profile
 
 

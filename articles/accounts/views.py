@@ -87,7 +87,7 @@ def account_settings(request):
             services.preferences_update,
             user=request.user,
             thread_order=form.cleaned_data["thread_order"],
-            reply_notifications=form.cleaned_data["reply_notifications"],
+            notification_email=form.cleaned_data["notification_email"],
         )
         if saved:
             messages.success(request, "Your preferences were saved.")

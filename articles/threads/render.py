@@ -102,11 +102,17 @@ class _Scores:
 
 
 def render_thread(
-    comments: Iterable, viewer: Viewer = ANONYMOUS, *, thread_open: bool = True
+    comments: Iterable,
+    viewer: Viewer = ANONYMOUS,
+    *,
+    thread_open: bool = True,
+    new_since: str | None = None,
 ) -> SafeString:
     """The comments (``records.ThreadComment``, in thread order with their nesting marks, as
     the selector prepared them for ``viewer``) as one ``<ol class="thread">``; an empty string
     when there are none. ``thread_open``: the article takes comments (and votes).
+    ``new_since``: a signed-in reader's previous visit ("YYYY-MM-DDTHH:MM:SSZ", as
+    ``created_iso``): later comments are marked new.
 
     For an anonymous viewer the result is the same for every reader (it is cached): the parts of
     the file marked "per reader" are used only for a signed-in ``viewer``.
@@ -127,6 +133,7 @@ def render_thread(
         reader_tools = _ReaderTools(parts, viewer, thread_open=thread_open)
     tools = mod_tools = vote = ""  # an anonymous reader's
     scores, pinned = _Scores(parts), parts["pinned"]()
+    new_badge = parts["new_badge"]() if new_since else ""
     # A few hundred people write most of a big thread: (name, member) -> (name, profile link).
     bylines: dict[tuple[str, bool], tuple[str, str]] = {}
     profile_link = _profile_link(parts["profile_link"])
@@ -186,6 +193,8 @@ def render_thread(
                 profile=profile,
                 created_iso=c.created_iso,  # digits and letters, formatted by the selector
                 created_display=c.created_display,
+                # ISO times in UTC compare as strings.
+                new=new_badge if new_since and c.created_iso > new_since else "",
                 edited=edited if c.edited else "",
                 origin=origin(source=_escape(c.origin)) if c.import_key else "",
                 reply_count=reply_count,
