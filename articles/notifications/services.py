@@ -46,12 +46,12 @@ def _candidates(comment: Comment) -> dict[int, str]:
     names = mentioned_names(comment.body)[:MAX_MENTIONS]
     if names:
         keys = {username_key(name) for name in names}
-        add(Profile.objects.filter(username_key__in=keys).values_list("user_id", flat=True),
-            Reason.MENTION)  # fmt: skip
+        mentioned = Profile.objects.filter(username_key__in=keys)
+        add(mentioned.values_list("user_id", flat=True), Reason.MENTION)
     if comment.parent_id is not None:
         # Authors follow the replies to their own comments by default.
-        add(Comment.objects.filter(pk=comment.parent_id).values_list("author_id", flat=True),
-            Reason.REPLY)  # fmt: skip
+        parent = Comment.objects.filter(pk=comment.parent_id)
+        add(parent.values_list("author_id", flat=True), Reason.REPLY)
     add(
         Follow.objects.filter(
             comment__tree_id=comment.tree_id,
@@ -102,7 +102,6 @@ def notifications_create(*, comment_id: int) -> list[int]:
         del candidates[user_id]
     if not candidates:
         return []
-    rows = [(user_id, reason) for user_id, reason in candidates.items()]
     table = Notification._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -110,12 +109,7 @@ def notifications_create(*, comment_id: int) -> list[int]:
             " SELECT r.recipient, %s, %s, r.reason, now()"
             " FROM unnest(%s::bigint[], %s::text[]) AS r(recipient, reason)"
             " ON CONFLICT (comment_id, recipient_id) DO NOTHING RETURNING recipient_id",
-            [
-                comment.pk,
-                comment.article_id,
-                [user_id for user_id, _ in rows],
-                [reason for _, reason in rows],
-            ],
+            [comment.pk, comment.article_id, list(candidates), list(candidates.values())],
         )
         return [row[0] for row in cursor.fetchall()]
 

@@ -25,8 +25,9 @@ def _again(function, attempt: int, error: Exception, **arguments) -> None:
     if attempt >= settings.EMAIL_SEND_ATTEMPTS:
         raise error
     delay = timedelta(seconds=30 * 2**attempt)
-    logger.warning("%s failed (try %d), trying again in %s: %s", function.name, attempt, delay,
-                   error)  # fmt: skip
+    logger.warning(
+        "%s failed (try %d), trying again in %s: %s", function.name, attempt, delay, error
+    )
     again = function
     if again.get_backend().supports_defer:
         again = again.using(run_after=timezone.now() + delay)

@@ -103,8 +103,8 @@ def watch(request):
         else:
             services.mute_set(user=request.user, on=action == "mute", **target)
     except ValidationError as error:
-        return render(request, "notifications/watch_error.html", {"errors": error.messages},
-                      status=400)  # fmt: skip
+        errors = {"errors": error.messages}
+        return render(request, "notifications/watch_error.html", errors, status=400)
     messages.success(request, _WATCH_MESSAGES[action])
     return _back(request, "notification_list")
 

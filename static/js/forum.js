@@ -214,7 +214,12 @@ function relativeTimes(root) {
   }
 }
 relativeTimes(document);
-new MutationObserver(() => relativeTimes(document)).observe(document.body, { childList: true, subtree: true });
+// Pages of comments appended by "Load more" get theirs too.
+new MutationObserver((mutations) => {
+  for (const mutation of mutations) {
+    for (const node of mutation.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) relativeTimes(node);
+  }
+}).observe(document.body, { childList: true, subtree: true });
 
 // "Next new comment": jumps from one comment marked new since the reader's last visit to the
 // next, opening collapsed threads on the way.

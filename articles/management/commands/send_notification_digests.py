@@ -4,7 +4,7 @@ at most once in 20 hours)."""
 
 from django.core.management.base import BaseCommand
 
-from articles.models import Notification, Profile
+from articles.models import Comment, Notification, Profile
 from articles.notifications.tasks import digest_send, thread_mail_send
 
 Email = Profile.NotificationEmail
@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         """Queue a digest task per reader with unmailed notifications who takes the digest, and
         a discussion mail task per reader and article held back; each task checks it is due."""
-        pending = Notification.objects.filter(mailed_at__isnull=True, read_at__isnull=True)
+        pending = Notification.objects.filter(
+            mailed_at__isnull=True, read_at__isnull=True, comment__state=Comment.State.VISIBLE
+        )
         digests = pending.filter(recipient__profile__notification_email=Email.DAILY)
         recipients = digests.values_list("recipient_id", flat=True).distinct()
         for recipient_id in recipients:

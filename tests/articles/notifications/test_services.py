@@ -125,3 +125,22 @@ def test_the_visit_keeps_its_markers_within_the_gap_and_moves_them_after(people,
     previous = services.article_visit(user_id=alice.pk, article_id=talk.pk)[0]
     assert previous == earlier.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert services.article_visit(user_id=alice.pk, article_id=talk.pk)[0] == previous
+
+
+def test_a_task_failing_on_the_database_is_tried_again(people, talk, monkeypatch):
+    from django.db import OperationalError
+
+    top = make_comment(talk, author=people["alice"])
+    reply = make_comment(talk, parent=top, author=people["bob"])
+    real, calls = services.notifications_create, []
+
+    def flaky(**arguments):
+        calls.append(arguments)
+        if len(calls) == 1:
+            raise OperationalError("the database went away")
+        return real(**arguments)
+
+    monkeypatch.setattr(services, "notifications_create", flaky)
+    notifications_send.enqueue(comment_id=reply.pk)
+    assert len(calls) == 2
+    assert told(reply) == {"alice": "reply"}

@@ -147,3 +147,36 @@ def test_the_settings_page_offers_the_mail_choices(client, people):
     client.force_login(people["alice"])
     page = client.get(reverse("account_settings")).content.decode()
     assert 'name="notification_email"' in page and "daily digest" in page
+
+
+def test_a_member_is_muted_from_their_profile(client, people):
+    client.force_login(people["alice"])
+    url = reverse("user_profile", args=["dave"])
+    assert "Mute: no notifications from them" in client.get(url).content.decode()
+    client.post(
+        reverse("notification_watch"), {"action": "mute", "user": people["dave"].pk, "next": url}
+    )
+    assert "Unmute" in client.get(url).content.decode()
+    own = client.get(reverse("user_profile", args=["alice"])).content.decode()
+    assert "Mute" not in own
+
+
+def test_the_notification_list_costs_the_same_queries_however_long(
+    client, people, talk, post, django_assert_max_num_queries
+):
+    top = post(talk, author=people["alice"])
+    for _ in range(25):
+        post(talk, parent=top, author=people["bob"])
+    client.force_login(people["alice"])
+    # Session, user, the count, the page (comments, authors, articles joined), the bell.
+    with django_assert_max_num_queries(5):
+        page = client.get(reverse("notification_list")).content.decode()
+    assert page.count('class="notification unread"') == 20
+
+
+def test_the_permalink_page_offers_follow_and_mute(client, people, talk, post):
+    top = post(talk, author=people["bob"])
+    client.force_login(people["alice"])
+    page = client.get(reverse("comment_detail", args=[top.pk])).content.decode()
+    for label in ("Follow replies to this comment", "Mute this thread", "Mute its author"):
+        assert label in page
