@@ -61,3 +61,35 @@ def test_reply_and_mention_notify_in_the_site_and_by_mail(new_page, live_server,
     services.mute_set(user=carol, on=True, muted_user=dave)
     muted = make_comment(article, parent=top, author=dave, body="Listen to me, @carol")
     assert not Notification.objects.filter(comment=muted).exists()
+
+
+def test_new_comments_since_the_last_visit_are_marked_and_jumped_to(page):
+    from datetime import timedelta
+
+    from articles.models import ArticleVisit
+
+    reader = make_user("reader")
+    article = make_article(title="Long discussion")
+    old = make_comment(article, body="Said long ago")
+    Comment.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(days=2))
+    log_in(page, "reader")
+    page.goto(article.get_absolute_url())
+    assert page.locator(".new-badge").count() == 0
+    ArticleVisit.objects.filter(user=reader).update(
+        seen_at=ArticleVisit.objects.get(user=reader).seen_at - timedelta(hours=1)
+    )
+    fresh = [make_comment(article, parent=old, body=f"Fresh {n}") for n in range(2)]
+
+    page.goto(article.get_absolute_url())
+    assert page.locator(".new-badge").count() == 2
+    assert page.locator(f"#comment-{old.pk} > details > summary .new-badge").count() == 0
+    jump = page.locator("a.next-new")
+    assert jump.inner_text() == "Next new comment (2 new) \u2193"
+    jump.click()
+    page.wait_for_url(f"**#comment-{fresh[0].pk}")
+    jump.click()
+    page.wait_for_url(f"**#comment-{fresh[1].pk}")
+    # Times read as relative, the absolute time kept as the title.
+    time = page.locator(f"#comment-{old.pk} > details > summary time")
+    assert time.inner_text() == "2 days ago"
+    assert time.get_attribute("title")

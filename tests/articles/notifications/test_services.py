@@ -144,3 +144,24 @@ def test_a_task_failing_on_the_database_is_tried_again(people, talk, monkeypatch
     notifications_send.enqueue(comment_id=reply.pk)
     assert len(calls) == 2
     assert told(reply) == {"alice": "reply"}
+
+
+def test_a_members_data_lists_follows_and_mutes_and_leaving_removes_them(people, talk, post):
+    from articles.accounts.services import account_delete, account_export
+    from articles.models import ArticleVisit, Follow, Mute
+    from tests.factories import PASSWORD
+
+    alice = people["alice"]
+    services.follow_set(user=alice, on=True, article=talk)
+    services.mute_set(user=alice, on=True, muted_user=people["dave"])
+    services.article_visit(user_id=alice.pk, article_id=talk.pk)
+    top = post(talk, author=alice)
+    post(talk, parent=top, author=people["bob"])
+    data = account_export(user=alice)
+    assert data["follows"] == [{"article": talk.pk, "comment": None}]
+    assert data["mutes"] == [{"article": None, "comment": None, "user": people["dave"].pk}]
+
+    account_delete(user=alice, password=PASSWORD, keep_text=True)
+    assert not Notification.objects.filter(recipient=alice).exists()
+    for model in (Follow, Mute, ArticleVisit):
+        assert not model.objects.filter(user=alice).exists()
