@@ -21,7 +21,7 @@ def _subject(notifications: list[Notification], kind: str) -> str:
         count = len(notifications)
         return f"Your daily digest: {count} new comment{'s' if count != 1 else ''}"
     first = notifications[0]
-    title = first.article.title
+    title = " ".join(first.article.title.split())  # one line: a header cannot break
     if len(notifications) > 1:
         return f"{len(notifications)} new comments on “{title}”"
     who = first.comment.author.get_username() if first.comment.author else "Someone"
