@@ -18,6 +18,7 @@ from articles.models.moderation import (
     WordList,
 )
 from articles.models.newsroom import ArticleRevision, Topic
+from articles.models.search import SearchDocument
 from articles.models.votes import ImportedScore, PinnedComment, Vote
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "ImportedScore",
     "PinnedComment",
     "Profile",
+    "SearchDocument",
     "ThreadVersion",
     "Topic",
     "UnreliableReporter",
