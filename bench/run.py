@@ -92,6 +92,7 @@ def _configure_django():
             "COMMENT_RATE_PER_IP": "1000000/m",
             "COMMENT_VOTE_RATE_PER_USER": "1000000/m",
             "COMMENT_VOTE_RATE_PER_IP": "1000000/m",
+            "SEARCH_RATE_PER_IP": "1000000/m",
         }
     )
     sys.path.insert(0, str(ROOT))

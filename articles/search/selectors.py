@@ -3,8 +3,8 @@
 The vectors are stored and GIN-indexed (``SearchDocument``, kept by triggers); the query here
 parses the reader's words with ``websearch_to_tsquery`` (quotes, ``or`` and ``-word`` work, and
 no input is a syntax error) in the configuration stored in the database, the one the vectors
-were made with. Whether a document may be found is decided here, for every reader alike
-(moderators included): its article published, its comment visible.
+were made with. Every reader finds the same (moderators included): documents of published
+articles, and of their visible comments (``SearchDocument.public_from``).
 """
 
 import html
@@ -14,14 +14,14 @@ from datetime import datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Func, Q, TextField
+from django.db.models import F, Func, TextField
 from django.db.models import Value as V
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Comment, SearchDocument, Topic
+from articles.models import SearchDocument, Topic
 
 PAGE_SIZE = 20
 KINDS = {"all": "Articles and comments", "articles": "Articles", "comments": "Comments"}
@@ -88,11 +88,8 @@ def _config():
 
 
 def _documents(criteria: Criteria, query: SearchQuery, now):
-    published = Q(article__status=Article.Status.PUBLISHED) | Q(
-        article__status=Article.Status.SCHEDULED, article__published_at__lte=now
-    )
-    found = Q(comment=None) | Q(comment__state=Comment.State.VISIBLE)
-    documents = SearchDocument.objects.filter(published, found, vector=query)
+    # public_from: the document's copy of Article.public_q and the comment's state.
+    documents = SearchDocument.objects.filter(vector=query, public_from__lte=now)
     if criteria.kind == "articles":
         documents = documents.filter(comment=None)
     elif criteria.kind == "comments":

@@ -230,3 +230,27 @@ def test_search_reindex_stores_another_configuration(db, client):
         call_command("search_reindex", "--config", "klingon")
     call_command("search_reindex", "--config", "english")
     assert _titles(_search(client, q="run")) == ["Running"]
+
+
+def test_an_import_into_a_draft_is_found_once_published_and_not_once_withdrawn(client):
+    article = make_article(title="Imported draft", status=Article.Status.DRAFT)
+    make_bulk_thread(article, [None, 0])
+    assert _titles(_search(client, q="bulk")) == []
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert sorted(_titles(_search(client, q="bulk"))) == ["b0", "b1"]
+    article.status = Article.Status.WITHDRAWN
+    article.save()
+    assert _titles(_search(client, q="bulk")) == []
+
+
+def test_moderation_of_a_branch_hides_and_restores_it_in_search(client, moderator):
+    from articles.moderation import services as moderation
+
+    article = make_article(title="Branch")
+    root = make_comment(article, title="Root narwhal", body="Narwhal.")
+    make_comment(article, parent=root, title="Reply narwhal", body="Narwhal too.")
+    moderation.comment_branch_hide(comment=root, moderator=moderator, reason="")
+    assert _titles(_search(client, q="narwhal")) == []
+    moderation.comment_branch_restore(comment=root, moderator=moderator, reason="")
+    assert sorted(_titles(_search(client, q="narwhal"))) == ["Reply narwhal", "Root narwhal"]
