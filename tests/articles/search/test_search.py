@@ -1,7 +1,9 @@
 """Search: ranking, filters, what is never found, safe snippets, bad queries, queries."""
 
+import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -12,6 +14,7 @@ from articles.posting import services
 from tests.factories import make_article, make_bulk_thread, make_comment, make_moderator, make_user
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _search(client, status=200, **params):
@@ -254,3 +257,19 @@ def test_moderation_of_a_branch_hides_and_restores_it_in_search(client, moderato
     assert _titles(_search(client, q="narwhal")) == []
     moderation.comment_branch_restore(comment=root, moderator=moderator, reason="")
     assert sorted(_titles(_search(client, q="narwhal"))) == ["Reply narwhal", "Root narwhal"]
+
+
+def test_comments_imported_by_the_command_are_found_and_updated_by_a_reimport(client, tmp_path):
+    from django.core.management import call_command
+
+    def found(q):
+        return _search(client, q=q).context["page"].paginator.count
+
+    sample = tmp_path / "export.xml"
+    sample.write_text((ROOT / "articles/sample_data/disqus-sample.xml").read_text())
+    call_command("import_article", str(sample), stdout=io.StringIO())
+    before = found("benchmarks")
+    assert before >= 1 and found("axolotls") == 0
+    sample.write_text(sample.read_text().replace("Benchmarks are", "Axolotls are"))
+    call_command("import_article", str(sample), stdout=io.StringIO())  # a newer export
+    assert found("axolotls") == 1 and found("benchmarks") == before - 1
