@@ -7,6 +7,7 @@ from django_ratelimit.core import get_usage
 
 from articles.search import selectors
 from articles.search.forms import SearchForm
+from forum.cache import CacheUnavailable
 
 
 @require_GET
@@ -19,9 +20,14 @@ def search(request):
     """
     if "q" not in request.GET:
         return _page(request, SearchForm(), status=200)
-    usage = get_usage(
-        request, group="search", key="ip", rate=settings.SEARCH_RATE_PER_IP, increment=True
-    )
+    try:
+        usage = get_usage(
+            request, group="search", key="ip", rate=settings.SEARCH_RATE_PER_IP, increment=True
+        )
+    except CacheUnavailable:
+        # A read: while Redis fails, searches go uncounted rather than refused (README,
+        # "What each fault does": reads are never limited then).
+        usage = None
     if usage is not None and usage["should_limit"]:
         response = _page(request, SearchForm(request.GET), status=429, limited=True)
         response["Retry-After"] = str(max(usage["time_left"], 1))

@@ -273,3 +273,15 @@ def test_comments_imported_by_the_command_are_found_and_updated_by_a_reimport(cl
     sample.write_text(sample.read_text().replace("Benchmarks are", "Axolotls are"))
     call_command("import_article", str(sample), stdout=io.StringIO())  # a newer export
     assert found("axolotls") == 1 and found("benchmarks") == before - 1
+
+
+def test_while_the_rate_limit_cache_fails_searches_are_answered(client, monkeypatch):
+    from articles.search import views
+    from forum.cache import CacheUnavailable
+
+    def failing(*args, **kwargs):
+        raise CacheUnavailable("Redis is down")
+
+    monkeypatch.setattr(views, "get_usage", failing)
+    make_comment(make_article(), title="Still here", body="Platypus.")
+    assert _titles(_search(client, q="platypus")) == ["Still here"]
