@@ -33,11 +33,11 @@ $$;
 """
 
 # From when an article's documents may be found (SearchDocument.public_from): the rule of
-# Article.public_q, as a time. NULL: never.
+# Article.public_q, as a time (a published article at once, whatever its date). NULL: never.
 _PUBLIC_FROM = """
 CREATE FUNCTION articles_public_from(status text, published_at timestamptz) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE status WHEN 'published' THEN '-infinity'::timestamptz
+    SELECT CASE status WHEN 'published' THEN '1970-01-01 00:00+00'::timestamptz
                        WHEN 'scheduled' THEN published_at END
 $$;
 """
@@ -136,7 +136,7 @@ DROP FUNCTION articles_search_config();
 
 
 def store_search_config(apps, schema_editor):
-    # The same statement as manage.py search_reindex (articles/search/config.py), frozen here.
+    # The same statement as manage.py search_reindex (articles/search/services.py), frozen here.
     schema_editor.execute(
         "CREATE OR REPLACE FUNCTION articles_search_config() RETURNS regconfig"
         " LANGUAGE sql IMMUTABLE PARALLEL SAFE"

@@ -31,8 +31,9 @@ class SearchDocument(models.Model):
         related_name="+",
     )
     vector = SearchVectorField()
-    # From when any reader may find it: its article's publication (-infinity when published,
-    # the time a scheduled one appears), NULL for never (a draft or withdrawn article, a comment
+    # From when any reader may find it: its article's publication (1970 for a published one,
+    # whatever its date: -infinity would not load into Python; the time a scheduled one
+    # appears), NULL for never (a draft or withdrawn article, a comment
     # that is not visible). Kept by the same triggers, so a search reads this table alone
     # (joining articles and comments to filter 10,000 matches of a common word took longer
     # than ranking them).

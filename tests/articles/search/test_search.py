@@ -285,3 +285,9 @@ def test_while_the_rate_limit_cache_fails_searches_are_answered(client, monkeypa
     monkeypatch.setattr(views, "get_usage", failing)
     make_comment(make_article(), title="Still here", body="Platypus.")
     assert _titles(_search(client, q="platypus")) == ["Still here"]
+
+
+def test_a_published_article_is_found_whatever_its_date(client):
+    make_article(title="Dated tomorrow", published_at=timezone.now() + timedelta(days=1))
+    make_article(title="Undated", published_at=None)
+    assert sorted(_titles(_search(client, q="dated or undated"))) == ["Dated tomorrow", "Undated"]
