@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Comment, SearchDocument, Topic
-from articles.search.selectors import Criteria, search_page
+from articles.search.selectors import MAX_RESULTS, Criteria, search_page
 from bench.generate import add_discussion, make_users
 from bench.measure import _interleaved, _ms, _queries, _reply
 
@@ -102,7 +102,8 @@ def _found(search: dict) -> int:
         topic=search.get("topic", ""),
         author=search.get("author", ""),
     )
-    return search_page(criteria).paginator.count
+    paginator = search_page(criteria).paginator
+    return paginator.count + paginator.more  # MAX_RESULTS + 1: more than the page counts
 
 
 def posting_cost(article: Article, *, posts: int, rng: random.Random) -> dict:
@@ -166,9 +167,10 @@ def table(results: dict) -> str:
         f" generated in {results['generate_seconds']:.1f} s): median {searched['median_ms']} ms",
     ]
     for key, figures in searched["searches"].items():
+        found = figures["results"]
+        found = f"{found - 1:,}+" if found > MAX_RESULTS else f"{found:,}"
         lines.append(
-            f"  {key}: {figures['median_ms']} ms, {figures['results']:,} results,"
-            f" {figures['queries']} queries"
+            f"  {key}: {figures['median_ms']} ms, {found} results, {figures['queries']} queries"
         )
     lines.append(
         f"posting a reply with its search vector: {posting['with_vector_ms']} ms, without:"

@@ -18,12 +18,16 @@ from django.db.models import F, Func, TextField
 from django.db.models import Value as V
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import SearchDocument, Topic
 
 PAGE_SIZE = 20
+# Results a search counts and pages through: "more than 1,000" is answer enough for a word
+# that is everywhere, and counting every one of its matches cost as much as ranking them.
+MAX_RESULTS = 1_000
 KINDS = {"all": "Articles and comments", "articles": "Articles", "comments": "Comments"}
 
 # ts_headline marks the matched words with these: control characters, which the text policy
@@ -101,13 +105,30 @@ def _documents(criteria: Criteria, query: SearchQuery, now):
     return documents
 
 
+class _CappedPaginator(Paginator):
+    """Counts at most ``MAX_RESULTS`` matches: ``count`` stops there (``more`` says whether
+    there were more), so a common word's count reads a thousand rows, not every match."""
+
+    def __init__(self, object_list, per_page, *, matches):
+        super().__init__(object_list, per_page)
+        self.matches = matches
+        self.more = False
+
+    @cached_property
+    def count(self):
+        counted = self.matches.order_by()[: MAX_RESULTS + 1].count()
+        self.more = counted > MAX_RESULTS
+        return min(counted, MAX_RESULTS)
+
+
 def search_page(criteria: Criteria, page_number=None, now=None) -> Page:
     """The page ``page_number`` of what matches ``criteria``, best first: a :class:`Result` for
-    each, with a highlighted snippet. Two queries: the count and the page."""
+    each, with a highlighted snippet. Two queries: the count (of at most ``MAX_RESULTS``; then
+    ``page.paginator.more``) and the page; one when nothing matches."""
     query = SearchQuery(criteria.text, search_type="websearch", config=_config())
+    matches = _documents(criteria, query, now or timezone.now())
     documents = (
-        _documents(criteria, query, now or timezone.now())
-        .select_related("article", "comment__author")
+        matches.select_related("article", "comment__author")
         .only(
             "article__title",
             "article__slug",
@@ -139,7 +160,7 @@ def search_page(criteria: Criteria, page_number=None, now=None) -> Page:
         )
         .order_by("-rank", "-id")
     )
-    page = Paginator(documents, PAGE_SIZE).get_page(page_number)
+    page = _CappedPaginator(documents, PAGE_SIZE, matches=matches).get_page(page_number)
     page.object_list = [_result(document) for document in page.object_list]
     return page
 

@@ -291,3 +291,17 @@ def test_a_published_article_is_found_whatever_its_date(client):
     make_article(title="Dated tomorrow", published_at=timezone.now() + timedelta(days=1))
     make_article(title="Undated", published_at=None)
     assert sorted(_titles(_search(client, q="dated or undated"))) == ["Dated tomorrow", "Undated"]
+
+
+def test_a_word_found_everywhere_is_counted_up_to_the_cap(client, monkeypatch):
+    from articles.search import selectors
+
+    monkeypatch.setattr(selectors, "MAX_RESULTS", 3)
+    article = make_article(title="Cap")
+    make_bulk_thread(article, [None] * 5)
+    response = _search(client, q="bulk")
+    assert response.context["page"].paginator.count == 3
+    assert "More than 3 results" in response.content.decode()
+    assert len(_titles(response)) == 3
+    fewer = _search(client, q="b0")
+    assert fewer.context["page"].paginator.count == 1 and "1 result<" in fewer.content.decode()
