@@ -336,6 +336,14 @@ THREAD_CACHE_SECONDS = env.int(
 # themselves (unset: never), and articles per page of the front page, topic pages and feed.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
 FRONT_PAGE_SIZE = env.int("FRONT_PAGE_SIZE", default=20)
+# Search (README "Search"): the PostgreSQL text search configuration of the stored vectors.
+# Migrations store it in the database (the function articles_search_config()); after changing
+# it run `manage.py search_reindex`, which stores the new one and recomputes every vector.
+SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
+if not re.fullmatch(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?", SEARCH_CONFIG):
+    raise ImproperlyConfigured("SEARCH_CONFIG must name a text search configuration (english).")
+# Searches per client address: a read, but each one ranks every match.
+SEARCH_RATE_PER_IP = env.str("SEARCH_RATE_PER_IP", default="60/m")
 if THREAD_PAGE_SIZE < 1 or THREAD_MAX_DEPTH < 2:
     raise ImproperlyConfigured("THREAD_PAGE_SIZE must be at least 1, THREAD_MAX_DEPTH at least 2.")
 

@@ -19,6 +19,7 @@ from articles.models.moderation import (
 )
 from articles.models.newsroom import ArticleRevision, Topic
 from articles.models.notifications import ArticleVisit, Follow, Mute, Notification
+from articles.models.search import SearchDocument
 from articles.models.votes import ImportedScore, PinnedComment, Vote
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Notification",
     "PinnedComment",
     "Profile",
+    "SearchDocument",
     "ThreadVersion",
     "Topic",
     "UnreliableReporter",

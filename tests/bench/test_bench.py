@@ -16,7 +16,10 @@ PAGE_KEYS = {"url", "median_ms", "min_ms", "queries", "bytes"}
 def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
     output = tmp_path / "results" / "latest.json"
     run = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--sizes", "20,60", "--output", str(output)],
+        [
+            *(sys.executable, "-m", "bench", "--quick", "--sizes", "20,60"),
+            *("--search-comments", "300", "--output", str(output)),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -55,6 +58,10 @@ def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
         "concurrent posters: errors, lost replies, tree valid",
     }
     assert "whole thread" in run.stdout and "requests/s" in run.stdout  # the printed table
+    search = results["search"]
+    assert search["comments"] == 300 and search["searching"]["documents"] >= 300
+    assert search["posting"]["posts"] > 0 and search["posting"]["ratio"] > 0
+    assert "search over 300 comments" in run.stdout
 
 
 def test_bad_options_are_refused_with_a_reason():
