@@ -126,7 +126,7 @@ def render_thread(
     if viewer.user_id is not None:
         reader_tools = _ReaderTools(parts, viewer, thread_open=thread_open)
     tools = mod_tools = vote = ""  # an anonymous reader's
-    scores, pinned = _Scores(parts), parts["pinned"]()
+    scores, pinned, title_part = _Scores(parts), parts["pinned"](), parts["title"]
     # A few hundred people write most of a big thread: (name, member) -> (name, profile link).
     bylines: dict[tuple[str, bool], tuple[str, str]] = {}
     profile_link = _profile_link(parts["profile_link"])
@@ -152,7 +152,8 @@ def render_thread(
                 profile_link(c.author, member),
             )
         author, profile = byline
-        title = _escape(c.title) if c.title else ""  # no heading rather than "(untitled)"
+        # No heading rather than "(untitled)".
+        title = title_part(title=_escape(c.title)) if c.title else ""
         if reader_tools is not None:
             tools, mod_tools = reader_tools.tools(c), reader_tools.mod_tools(c)
             vote = reader_tools.vote(c)
