@@ -9,6 +9,7 @@ are escaped here, except ``body_html``, sanitised when it was written (posting/m
 
 import functools
 import html
+import operator
 import re
 from collections.abc import Callable, Iterable
 from string import Formatter
@@ -72,12 +73,40 @@ def _pk_url(name: str) -> Callable[[int], str]:
 
 def _with_pk_urls(part: Callable[..., str], **names: str) -> Callable[..., str]:
     # The part with each URL field written out around its {pk}: per comment, a call and a
-    # field fewer for each (about a tenth of a big thread's rendering).
+    # field fewer for each.
     text = part.__self__  # the part's str, whose bound format method it is
     for field, name in names.items():
         prefix, suffix = _pk_url_around(name)
         text = text.replace(f"{{{field}}}", prefix.replace("{", "{{") + "{pk}" + suffix)
     return text.format
+
+
+# The values the comment part is filled with, in the order render_thread passes them.
+_COMMENT_FIELDS = (
+    *("pk", "open", "pinned", "title", "author", "created_iso", "created_display", "edited"),
+    *("score", "reply_count", "low_score", "origin", "body_html", "vote", "profile", "tools"),
+    *("mod_tools", "continue_link", "end"),
+)
+
+
+def _positional(name: str, part: Callable[..., str], fields: tuple[str, ...]):
+    # The part as a function of the values of ``fields``, in that order: %-formatting a tuple
+    # takes a quarter of the time of str.format with 19 keywords, some 35 ms of a
+    # 10,000-comment page.
+    pieces, order = [], []
+    for literal, field, _, _ in Formatter().parse(part.__self__):
+        pieces.append(literal.replace("%", "%%"))
+        if field is not None:
+            if field not in fields:
+                raise ImproperlyConfigured(f"{PARTS_FILE}, part {name}: unknown field {{{field}}}")
+            pieces.append("%s")
+            order.append(fields.index(field))
+    template = "".join(pieces)
+    if len(order) == 1:  # itemgetter of one index gives the value, not a tuple
+        (index,) = order
+        return lambda *values: template % (values[index],)
+    pick = operator.itemgetter(*order)
+    return lambda *values: template % pick(values)
 
 
 def _profile_link(part: Callable[..., str]) -> Callable[[str, bool], str]:
@@ -131,7 +160,11 @@ def render_thread(
     than the formatting itself.
     """
     parts = _parts()
-    comment = _with_pk_urls(parts["comment"], permalink="comment_detail", reply_url="comment_reply")
+    comment = _positional(
+        "comment",
+        _with_pk_urls(parts["comment"], permalink="comment_detail", reply_url="comment_reply"),
+        _COMMENT_FIELDS,
+    )
     tombstone = parts["tombstone"]
     replies, continue_link, origin = parts["replies"], parts["continue_link"], parts["origin"]
     one_reply, edited = parts["one_reply"](), parts["edited"]()
@@ -190,26 +223,26 @@ def render_thread(
             continue
         score, details_open, low_score = scores(c.upvotes - c.downvotes)
         out.append(
-            comment(
-                pk=c.pk,
-                open=details_open,
-                pinned=pinned if c.pinned else "",
-                score=score,
-                low_score=low_score,
-                vote=vote,
-                title=title,
-                author=author,
-                profile=profile,
-                created_iso=c.created_iso,  # digits and letters, formatted by the selector
-                created_display=c.created_display,
-                edited=edited if c.edited else "",
-                origin=origin(source=_escape(c.origin)) if c.import_key else "",
-                reply_count=reply_count,
-                body_html=c.body_html,
-                tools=tools,
-                mod_tools=mod_tools,
-                continue_link=more,
-                end=end,
+            comment(  # in the order of _COMMENT_FIELDS
+                c.pk,
+                details_open,
+                pinned if c.pinned else "",
+                title,
+                author,
+                c.created_iso,  # digits and letters, formatted by the selector
+                c.created_display,
+                edited if c.edited else "",
+                score,
+                reply_count,
+                low_score,
+                origin(source=_escape(c.origin)) if c.import_key else "",
+                c.body_html,
+                vote,
+                profile,
+                tools,
+                mod_tools,
+                more,
+                end,
             )
         )
     if len(out) == 1:
