@@ -1,11 +1,13 @@
 """Reading pages: an article with its thread, a comment's permalink."""
 
 import re
+import secrets
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import DetailView
 
 from articles.models import Article, Comment
@@ -20,6 +22,8 @@ from forum.compression import compress, encoded_response, negotiated_encoding
 
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 _HTML = f"text/html; charset={settings.DEFAULT_CHARSET}"
+# Where the rendered page gets its thread; unguessable, so that no article text can fake it.
+_THREAD_HOLE = SafeString(f"<!-- thread {secrets.token_hex(16)} -->")
 
 
 def _messages_pending(request) -> bool:
@@ -87,6 +91,21 @@ class ArticleDetailView(DetailView):
     def _page(self):
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def render_to_response(self, context, **response_kwargs):
+        """The page, with the thread put into its place as bytes: through the templates, a
+        10,000-comment thread's 8 MB would be copied again at every level."""
+        response = super().render_to_response(context, **response_kwargs)
+        thread = context["thread_html"]
+
+        def fill(response):
+            head, hole, tail = response.content.partition(_THREAD_HOLE.encode())
+            if not hole:
+                raise ImproperlyConfigured("The discussion template lost the thread's place.")
+            response.content = b"".join((head, thread.encode(), tail))
+
+        response.add_post_render_callback(fill)
+        return response
+
     def get_context_data(self, **kwargs):
         sort = selectors.thread_sort(self.request.GET.get("sort"))
         number = _page_number(self.request.GET.get("page"))
@@ -96,6 +115,7 @@ class ArticleDetailView(DetailView):
             comment_count=discussion["comment_count"],
             # Rendered by _render_discussion, from autoescaping templates.
             discussion_html=mark_safe(discussion["html"]),  # noqa: S308
+            thread_html=discussion["thread"],
             sort=sort,
             form=CommentForm(),
             viewer=viewer,
@@ -115,9 +135,7 @@ class ArticleDetailView(DetailView):
             "articles/_discussion.html",
             {
                 "page": page,
-                "thread_html": render_thread(
-                    page.comments, viewer, thread_open=self.object.accepts_comments
-                ),
+                "thread_html": _THREAD_HOLE,  # filled in by render_to_response
                 "sort_links": [
                     {
                         "label": label,
@@ -131,7 +149,8 @@ class ArticleDetailView(DetailView):
                 "all_url": url + thread_query(sort, None),
             },
         )
-        return {"comment_count": page.total, "html": html}
+        thread = render_thread(page.comments, viewer, thread_open=self.object.accepts_comments)
+        return {"comment_count": page.total, "html": html, "thread": thread}
 
 
 class CommentDetailView(DetailView):
