@@ -15,7 +15,7 @@ from articles.posting.forms import CommentForm
 from articles.site.errors import NotFoundHere
 from articles.threads import cache, selectors
 from articles.threads.ancestors import comment_ancestors
-from articles.threads.render import render_thread
+from articles.threads.render import render_thread, thread_bytes
 from articles.threads.selectors import thread_query
 from articles.threads.viewer import articles_for_viewer, for_viewer, viewer_from
 from forum.compression import compress, encoded_response, negotiated_encoding
@@ -101,7 +101,7 @@ class ArticleDetailView(DetailView):
             head, hole, tail = response.content.partition(_THREAD_HOLE.encode())
             if not hole:
                 raise ImproperlyConfigured("The discussion template lost the thread's place.")
-            response.content = b"".join((head, thread.encode(), tail))
+            response.content = b"".join((head, thread, tail))
 
         response.add_post_render_callback(fill)
         return response
@@ -149,7 +149,7 @@ class ArticleDetailView(DetailView):
                 "all_url": url + thread_query(sort, None),
             },
         )
-        thread = render_thread(page.comments, viewer, thread_open=self.object.accepts_comments)
+        thread = thread_bytes(page.comments, viewer, thread_open=self.object.accepts_comments)
         return {"comment_count": page.total, "html": html, "thread": thread}
 
 
