@@ -5,6 +5,7 @@ from articles.accounts import views as accounts
 from articles.moderation import views as moderation
 from articles.newsroom import views as newsroom
 from articles.newsroom.feeds import LatestArticlesFeed
+from articles.notifications import views as notifications
 from articles.portability import views as portability
 from articles.posting import views as posting
 from articles.site import views as site
@@ -34,6 +35,20 @@ urlpatterns = [
     path("accounts/settings/delete/", accounts.account_delete, name="account_delete"),
     path("users/<str:username>/", accounts.profile, name="user_profile"),
     path("health/", site.health, name="health"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path(
+        "notifications/read-all/",
+        notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path("notifications/watch/", notifications.watch, name="notification_watch"),
+    path(
+        "notifications/unsubscribe/<str:key>/",
+        notifications.notification_unsubscribe,
+        name="notification_unsubscribe",
+    ),
 ]
 
 # Every view under moderation/ is behind moderator_required (tests/articles/test_moderation_urls).

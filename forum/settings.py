@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.notifications.context.bell",
             ],
         },
     },
@@ -357,6 +358,8 @@ COMMENTS_JSON_RATE = env.str("COMMENTS_JSON_RATE", default="60/m")
 # Votes on comments (README "Votes and ranking"): rate-limited like posting, more generously.
 COMMENT_VOTE_RATE_PER_USER = env.str("COMMENT_VOTE_RATE_PER_USER", default="30/m")
 COMMENT_VOTE_RATE_PER_IP = env.str("COMMENT_VOTE_RATE_PER_IP", default="120/m")
+# Following and muting (README "Notifications").
+WATCH_RATE_PER_USER = env.str("WATCH_RATE_PER_USER", default="60/m")
 COMMENT_DOWNVOTES = env.bool("COMMENT_DOWNVOTES", default=True)
 COMMENT_SHOW_SCORES = env.bool("COMMENT_SHOW_SCORES", default=True)
 COMMENT_COLLAPSE_BELOW = env.int("COMMENT_COLLAPSE_BELOW", default=-4)
@@ -369,6 +372,7 @@ for _name, _rate in (
     ("COMMENTS_JSON_RATE", COMMENTS_JSON_RATE),
     ("COMMENT_VOTE_RATE_PER_USER", COMMENT_VOTE_RATE_PER_USER),
     ("COMMENT_VOTE_RATE_PER_IP", COMMENT_VOTE_RATE_PER_IP),
+    ("WATCH_RATE_PER_USER", WATCH_RATE_PER_USER),
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")

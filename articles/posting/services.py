@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, CommentRevision, WordList
 from articles.models.moderation import entries_of
+from articles.notifications.hooks import comment_shown
 from articles.permissions import can_delete_comment, ensure_comment_author
 from articles.posting import antiabuse, text_policy, wordlists, wordmatch
 from articles.posting.markdown import render_markdown
@@ -118,6 +119,8 @@ def comment_post(
                 reason=hold_reason,
             )
         thread_changed(article.pk)
+        if not hold_reason:
+            comment_shown(comment_id=comment.pk)
     return comment
 
 

@@ -11,6 +11,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.generic import DetailView
 
 from articles.models import Article, Comment
+from articles.notifications import selectors as notification_selectors
+from articles.notifications import services as notification_services
 from articles.posting.forms import CommentForm
 from articles.site.errors import NotFoundHere
 from articles.threads import cache, selectors
@@ -110,8 +112,23 @@ class ArticleDetailView(DetailView):
         sort = selectors.thread_sort(self.request.GET.get("sort"))
         number = _page_number(self.request.GET.get("page"))
         viewer = viewer_from(self.object, self.request.user)
-        discussion = self._render_discussion(sort, number, viewer)
+        reader = {}
+        if viewer.user_id is not None:
+            # One statement: the visit recorded, the previous one, the bell, follow and mute.
+            new_since, unread, following, muted = notification_services.article_visit(
+                user_id=viewer.user_id, article_id=self.object.pk
+            )
+            reader = {
+                "new_since": new_since,
+                "unread_notifications": unread,
+                "following": following,
+                "muted": muted,
+            }
+        discussion = self._render_discussion(
+            sort, number, viewer, new_since=reader.get("new_since")
+        )
         return super().get_context_data(
+            **reader,
             comment_count=discussion["comment_count"],
             # Rendered by _render_discussion, from autoescaping templates.
             discussion_html=mark_safe(discussion["html"]),  # noqa: S308
@@ -122,7 +139,9 @@ class ArticleDetailView(DetailView):
             **kwargs,
         )
 
-    def _render_discussion(self, sort: str, number: int | None, viewer) -> dict:
+    def _render_discussion(
+        self, sort: str, number: int | None, viewer, *, new_since: str | None = None
+    ) -> dict:
         page = selectors.thread_page(self.object, sort=sort, number=number, viewer=viewer)
         url = self.object.get_absolute_url()
         if number not in (None, 1) and not page.comments:
@@ -149,7 +168,9 @@ class ArticleDetailView(DetailView):
                 "all_url": url + thread_query(sort, None),
             },
         )
-        thread = thread_bytes(page.comments, viewer, thread_open=self.object.accepts_comments)
+        thread = thread_bytes(
+            page.comments, viewer, thread_open=self.object.accepts_comments, new_since=new_since
+        )
         return {"comment_count": page.total, "html": html, "thread": thread}
 
 
@@ -179,5 +200,13 @@ class CommentDetailView(DetailView):
             show_text=thread.comments[0].shown,
             in_thread_url=selectors.comment_thread_url(self.object, viewer=viewer),
             viewer=viewer,
+            **self._watch(viewer),
             **kwargs,
         )
+
+    def _watch(self, viewer) -> dict:
+        # The bell and the follow and mute buttons, in one query.
+        if viewer.user_id is None:
+            return {}
+        watch = notification_selectors.comment_watch(viewer.user_id, self.object)
+        return {"watch": watch, "unread_notifications": watch["unread"]}

@@ -142,7 +142,7 @@ def test_query_counts_stay(client, user, thread, thread_cache, django_assert_num
     signed_in = Client()
     signed_in.force_login(user)
     signed_in.get(url)
-    with django_assert_num_queries(4):  # session, user, article, thread
+    with django_assert_num_queries(5):  # session, user, article, visit (and bell), thread
         signed_in.get(url, headers={"accept-encoding": "br"})
 
 
