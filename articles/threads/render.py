@@ -168,7 +168,8 @@ def thread_markup(
     the selector prepared them for ``viewer``) as one ``<ol class="thread">``, escaped and
     sanitised HTML; an empty string when there are none. ``thread_open``: the article takes
     comments (and votes). ``new_since``: a signed-in reader's previous visit
-    ("YYYY-MM-DDTHH:MM:SSZ", as ``created_iso``): later comments are marked new.
+    ("YYYY-MM-DDTHH:MM:SSZ"; ``created_iso`` is "YYYY-MM-DDTHH:MMZ"): later comments, and those
+    of the same minute, are marked new.
 
     For an anonymous viewer the result is the same for every reader (it is cached): the parts of
     the file marked "per reader" are used only for a signed-in ``viewer``.
@@ -250,7 +251,9 @@ def thread_markup(
                 author,
                 c.created_iso,  # digits and letters, formatted by the selector
                 c.created_display,
-                # ISO times in UTC compare as strings.
+                # ISO times in UTC compare as strings. The comment's is to the minute, the
+                # visit's to the second: a comment of the very minute of the last visit is
+                # marked new even if it came just before it; a new one is never missed.
                 new_badge if new_since and c.created_iso > new_since else "",
                 edited if c.edited else "",
                 score,
