@@ -7,7 +7,8 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
     document.querySelectorAll(".comments .reply-form").forEach((form) => form.remove());
     const form = template.content.firstElementChild.cloneNode(true);
-    form.querySelector("input[name=parent]").value = link.dataset.parent;
+    // The parent's id is in its element's ("comment-123"), not repeated on every reply link.
+    form.querySelector("input[name=parent]").value = link.closest("li.comment").id.slice(8);
     link.closest(".actions").after(form);
     form.querySelector("textarea").focus();
     return;

@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE_KEYS = {"url", "median_ms", "min_ms", "queries", "bytes"}
+PAGE_KEYS = {"url", "median_ms", "min_ms", "queries", "bytes", "gzip_bytes"}
 
 
 def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
@@ -43,6 +43,8 @@ def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
             assert measured["median_ms"] > 0 and measured["bytes"] > 0
         assert entry["pages"]["whole_thread"]["queries"] == 2
         assert entry["pages"]["whole_thread_cached"]["queries"] == 1
+        whole = entry["pages"]["whole_thread"]
+        assert whole["gzip_bytes"] < whole["bytes"]  # compressed for anonymous readers
         assert set(entry["post_reply"]) == {"posts", "median_ms", "min_ms", "queries"}
         assert set(entry["cast_vote"]) == {"votes", "median_ms", "min_ms", "queries"}
     concurrent = results["concurrent_posting"]
