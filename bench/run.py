@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report
+from bench import calibrate, report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,16 @@ def _sizes(text: str) -> list[int]:
     if not sizes or sizes[0] < 10:
         raise argparse.ArgumentTypeError("each size must be at least 10 comments")
     return sizes
+
+
+def _site_size(text: str) -> int:
+    try:
+        size = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError("a whole number of comments, e.g. 1000000") from None
+    if size < 1_000:
+        raise argparse.ArgumentTypeError("a site needs at least 1,000 comments")
+    return size
 
 
 def _arguments(argv):
@@ -43,12 +53,36 @@ def _arguments(argv):
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile of the largest whole thread"
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="measure a whole site of --scale-comments comments against a small one instead",
+    )
+    parser.add_argument(
+        "--scale-comments",
+        type=_site_size,
+        default=1_000_000,
+        help="comments of the large site (default 1,000,000)",
+    )
+    parser.add_argument(
+        "--scale-base",
+        type=_site_size,
+        help="comments of the small site (default 10,000, at most a tenth of the large one)",
+    )
     args = parser.parse_args(argv)
+    if args.scale:
+        args.scale_base = args.scale_base or max(1_000, min(10_000, args.scale_comments // 10))
+        if args.scale_base >= args.scale_comments:
+            parser.error("--scale-base must be smaller than --scale-comments")
+        if args.quick:
+            parser.error("--quick and --scale do not go together")
     defaults = (
         {"sizes": [100, 1_000], "runs": 3, "posts": 5, "load_seconds": 2.0}
         if args.quick
         else {"sizes": [100, 1_000, 10_000], "runs": 9, "posts": 25, "load_seconds": 10.0}
     )
+    if args.scale:
+        defaults |= {"runs": 5, "posts": 15}
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -84,11 +118,13 @@ def _configure_django():
 
 
 @contextmanager
-def _throwaway_database():
-    """A new database on the server DATABASE_URL points at, dropped afterwards."""
+def _throwaway_database(label: str = "bench"):
+    """A new database on the server DATABASE_URL points at, named after its database
+    (``<name>_<label>_<pid>``), dropped afterwards."""
     from django.db import connection, connections
 
-    connection.settings_dict["TEST"]["NAME"] = f"forum_bench_{os.getpid()}"
+    name = f"{connection.settings_dict['NAME']}_{label}_{os.getpid()}"
+    connection.settings_dict["TEST"]["NAME"] = name
     original = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         yield connection.settings_dict
@@ -154,15 +190,61 @@ def _forget_redis_keys(url: str, prefix: str):
         server.delete(key)
 
 
+def _scale(args) -> int:
+    """Build and measure the small site, then the large one, each in its own database; print
+    the comparison. Exit 1 if a site could not be built or measured (an exception)."""
+    from bench import scale
+    from bench.generate import LARGEST_SHARE, PROBE_SIZE
+
+    started = time.perf_counter()
+    calibration = calibrate.calibrate()
+    # The probe article's whole thread is compared: the same article on both sites.
+    probe = min(PROBE_SIZE, args.scale_base // LARGEST_SHARE)
+    sites = []
+    for comments in (args.scale_base, args.scale_comments):
+        with _throwaway_database(f"scale{comments}"):
+            print(f"building a site of {comments:,} comments…", file=sys.stderr)
+            site = scale.build(comments, probe=probe)
+            print(f"built in {site['import']['seconds']:.1f} s", file=sys.stderr)
+            entry = {
+                "comments": comments,
+                "articles": site["articles"],
+                "users": site["users"],
+                "import": site["import"],
+                "sizes": scale.database_sizes(),
+                # Just before its pages: the unit for this site's figures.
+                "calibration": calibrate.calibrate(),
+            }
+            entry["pages"] = scale.measure_site(site, runs=args.runs, posts=args.posts)
+            sites.append(entry)
+    results = {
+        "benchmark": "forum: scale",
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "runs": args.runs,
+        "calibration": {"start": calibration, "end": calibrate.calibrate()},
+        "sites": sites,
+        "ratios": scale.ratios(*sites),
+    }
+    results["targets"] = report.scale_targets(results)
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(report.scale_table(results))
+    print(f"\n{results['seconds']:.0f} s; results in {args.output}")
+    return 0
+
+
 def main(argv=None) -> int:
     """Run everything; exit 1 if concurrent posting lost or broke anything."""
     args = _arguments(argv)
     _configure_django()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    if args.scale:
+        return _scale(args)
     from bench import measure
 
+    calibration = calibrate.calibrate()
     started = time.perf_counter()
     rng = random.Random(5)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     with _throwaway_database() as db:
         environment = measure.environment()  # before our own work loads the machine
         articles, generated = {}, {}
@@ -200,18 +282,16 @@ def main(argv=None) -> int:
             "quick": args.quick,
             "runs": args.runs,
             "environment": environment,
+            "calibration": {"start": calibration},
             "sizes": sizes,
             "concurrent_posting": concurrent,
             "gunicorn": _gunicorn_runs(load_article, load_size, db, args),
         }
+    results["calibration"]["end"] = calibrate.calibrate()
     results["targets"] = report.targets(sizes, concurrent)
     results["seconds"] = round(time.perf_counter() - started, 1)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(report.table(results))
-    print(
-        f"\n{results['seconds']:.0f} s (load average before: "
-        f"{environment['load_average_before']} on {environment['cpus']} CPUs);"
-        f" results in {args.output}"
-    )
+    print(f"\n{results['seconds']:.0f} s on {environment['cpus']} CPUs; results in {args.output}")
     intact = concurrent["errors"] == 0 and concurrent["lost"] == 0 and concurrent["tree_valid"]
     return 0 if intact else 1

@@ -1,0 +1,164 @@
+"""``python -m bench --scale``: the same pages on a site of a million comments and on one of
+ten thousand, built by the same generator (bench/generate.py ``make_site``) through the bulk
+import path. Imported once Django is set up (bench/run.py); README "Benchmark" explains."""
+
+import contextlib
+import functools
+import random
+import resource
+import time
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+from articles.models import Comment
+from bench import measure
+from bench.generate import make_site
+
+# Pages whose time may not grow with the site (README): each is judged against the small site.
+JUDGED = (
+    "home",
+    "home_active",
+    "home_discussed",
+    "topic",
+    "first_page",
+    "whole_thread",
+    "permalink_deep",
+    "profile",
+    "search",
+    "post_reply",
+)
+# Shown for what it costs, not judged: the page holds the whole largest article, which grows
+# with the site (a thousand comments on the small site, a hundred thousand on the large one).
+UNJUDGED = ("whole_thread_largest",)
+TABLES = ("articles_comment", "articles_article", "auth_user", "articles_threadversion")
+
+
+def build(comments: int, *, probe: int) -> dict:
+    """Generate the site (with a probe article of ``probe`` comments), then VACUUM ANALYZE it
+    (what autovacuum would have done before anyone reads it); its facts and what the import
+    cost."""
+    started = time.perf_counter()
+    site = make_site(comments, probe=probe)
+    imported = time.perf_counter() - started
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    site["import"] = {
+        "seconds": round(imported, 1),
+        "comments_per_second": round(comments / imported),
+        "vacuum_analyze_seconds": round(time.perf_counter() - started, 1),
+        # The peak of this process so far: the larger site is built last, so its own.
+        "python_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "postgresql_peak_mb": _server_peak_mb(),
+    }
+    return site
+
+
+def _server_peak_mb() -> int | None:
+    # The peak memory of the server process serving this connection (VmHWM), when the server
+    # runs on this machine and its /proc entry is readable; else None.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return None
+
+
+def database_sizes() -> dict:
+    """The database's size, and each big table's (with its indexes and TOAST) and its indexes',
+    in MB."""
+    mb = 1024 * 1024
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        sizes = {"database_mb": round(cursor.fetchone()[0] / mb, 1), "tables": {}}
+        for table in TABLES:
+            cursor.execute(
+                "SELECT pg_total_relation_size(%s), pg_relation_size(%s), pg_indexes_size(%s)",
+                [table, table, table],
+            )
+            total, heap, indexes = cursor.fetchone()
+            sizes["tables"][table] = {
+                "total_mb": round(total / mb, 1),
+                "table_mb": round(heap / mb, 1),
+                "indexes_mb": round(indexes / mb, 1),
+            }
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_relation_size(indexrelid) FROM pg_index"
+            " WHERE indrelid = %s::regclass ORDER BY 2 DESC",
+            [TABLES[0]],
+        )
+        sizes["comment_indexes_mb"] = {name: round(size / mb, 1) for name, size in cursor}
+    return sizes
+
+
+def _deepest_comment(article) -> Comment:
+    return Comment.objects.filter(article=article).order_by("-level", "id").first()
+
+
+def urls(site: dict) -> dict[str, str]:
+    """Each measured page's URL on ``site``; search only where the site has a search page."""
+    largest, probe = site["largest"].get_absolute_url(), site["probe"].get_absolute_url()
+    home = reverse("home")
+    pages = {
+        "home": home,
+        "home_active": f"{home}?tab=active",
+        "home_discussed": f"{home}?tab=discussed",
+        "topic": site["topic"].get_absolute_url(),
+        "first_page": largest,
+        "whole_thread": f"{probe}?page=all",
+        "whole_thread_largest": f"{largest}?page=all",
+        "permalink_deep": reverse("comment_detail", args=[_deepest_comment(site["largest"]).pk]),
+        "profile": reverse("user_profile", args=[site["busiest_user"].get_username()]),
+    }
+    with contextlib.suppress(NoReverseMatch):  # no search page (yet): nothing to measure
+        pages["search"] = f"{reverse('search')}?q=server+security"
+    return pages
+
+
+def measure_site(site: dict, *, runs: int, posts: int, seed: int = 5) -> dict[str, dict]:
+    """Every page's median time, queries and bytes as an anonymous reader, then replies posted
+    into the largest article (after the pages: posting changes them)."""
+    client = Client()
+    pages = urls(site)
+    timings = measure._interleaved(
+        {name: functools.partial(measure._get, client, url) for name, url in pages.items()},
+        runs=runs,
+        warmup=2,
+    )
+    figures = {
+        name: measure._page_figures(client, url, timings[name]) for name, url in pages.items()
+    }
+    posted = measure.posting(
+        {"largest": site["largest"]}, posts=posts, warmup=3, rng=random.Random(seed)
+    )
+    figures["post_reply"] = posted["largest"]
+    return figures
+
+
+def ratios(small: dict, large: dict) -> dict[str, dict]:
+    """For each page measured on both sites: the large site's time as a multiple of the small
+    one's, raw and with each site's time divided by its own calibration, and both query
+    counts."""
+    compared = {}
+    for name, figures in large["pages"].items():
+        if name not in small["pages"]:
+            continue
+        before = small["pages"][name]
+        raw = figures["median_ms"] / before["median_ms"]
+        calibrated = raw * small["calibration"]["ms"] / large["calibration"]["ms"]
+        compared[name] = {
+            "time": round(raw, 2),
+            "calibrated": round(calibrated, 2),
+            "queries": [before["queries"], figures["queries"]],
+            "judged": name in JUDGED,
+        }
+    return compared
