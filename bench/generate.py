@@ -216,16 +216,17 @@ def make_site(total: int, *, probe: int = PROBE_SIZE, seed: int = 7) -> dict:
     weights = list(
         itertools.accumulate((rank + 1) ** -AUTHOR_EXPONENT for rank in range(len(users)))
     )
-    topics = Topic.objects.bulk_create(
-        Topic(name=name, slug=name.lower().replace(" ", "-")) for name in TOPICS
-    )
+    topics = [
+        Topic.objects.get_or_create(slug=name.lower().replace(" ", "-"), defaults={"name": name})[0]
+        for name in TOPICS
+    ]
     ages = list(range(1, len(sizes) + 1))
     rng.shuffle(ages)  # the largest discussion is not always the newest article
     articles = Article.objects.bulk_create(
         Article(
             title=f"An article with {size:,} comments",
             slug=("largest" if index == 0 else "probe" if index == 1 else f"a{index}")
-            + f"-discussion-{size}",
+            + f"-discussion-{size}-{seed}",
             summary="Generated for the scale benchmark.",
             body=_sentence(rng, 30, 80) + ".",
             published_at=now - age * PUBLISHED_EVERY,

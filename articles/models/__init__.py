@@ -17,7 +17,7 @@ from articles.models.moderation import (
     UserSanction,
     WordList,
 )
-from articles.models.newsroom import ArticleRevision, Topic
+from articles.models.newsroom import ArticleActivity, ArticleFigures, ArticleRevision, Topic
 from articles.models.votes import ImportedScore, PinnedComment, Vote
 
 __all__ = [
@@ -25,6 +25,8 @@ __all__ = [
     "TREE_ID_SEQUENCE",
     "AccountSession",
     "Article",
+    "ArticleActivity",
+    "ArticleFigures",
     "ArticleRevision",
     "AuditLogEntry",
     "Comment",
