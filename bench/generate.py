@@ -182,6 +182,8 @@ def _comment_row(rng: random.Random, users, author_weights, created_at, votes: b
 # discussion, a few huge ones (a Zipf tail), one with a tenth of all comments; readers' activity
 # is a long tail too (a few regulars write much of it).
 ARTICLES_PER_COMMENTS = 500  # 1,000,000 comments: 2,000 articles
+# At least this many: a small site's busiest topic still fills a page, as a large site's does.
+MIN_ARTICLES = 100
 LARGEST_SHARE = 10  # the largest article holds 1/10 of the comments
 PROBE_SIZE = 1_000  # an article identical on every site size, to compare like with like
 ZIPF_EXPONENT, ZIPF_OFFSET = 1.3, 4  # at 2,000 articles: two thirds under 100, ~15 over 10,000
@@ -195,7 +197,7 @@ TOPICS = ("Security", "Cloud", "Hardware", "Open source", "Policy", "Business", 
 def site_sizes(total: int, probe: int = PROBE_SIZE) -> list[int]:
     """Comments per article for a site of ``total`` comments: the largest first, then the
     probe article of ``probe`` comments, then the Zipf tail (every article at least one)."""
-    count = max(10, round(total / ARTICLES_PER_COMMENTS))
+    count = max(MIN_ARTICLES, round(total / ARTICLES_PER_COMMENTS))
     largest = total // LARGEST_SHARE
     rest = total - largest - probe
     weights = [(rank + ZIPF_OFFSET) ** -ZIPF_EXPONENT for rank in range(1, count - 1)]

@@ -162,19 +162,20 @@ def _calibrated(results: dict) -> list[str]:
 
 
 def scale_targets(results: dict) -> list[dict]:
-    """The scale targets: each judged page within TARGET_SCALE_RATIO of the small site (in
-    calibrated time) with the same queries, and the large site's import time and memory."""
+    """The scale targets: each judged page within TARGET_SCALE_RATIO of the small site's time
+    with the same queries, and the large site's import time and memory. Judged on the measured
+    times: the calibrated ratio is printed beside them, but a calibration of a second or so
+    says less about minutes of load than the interleaved medians themselves."""
     verdicts = []
     for name, ratio in results["ratios"].items():
         if not ratio["judged"]:
             continue
         verdicts.append(
             {
-                "name": f"{name}: large vs small site (calibrated time; queries)",
-                "value": [ratio["calibrated"], ratio["queries"]],
+                "name": f"{name}: large vs small site (time; queries)",
+                "value": [ratio["time"], ratio["queries"]],
                 "limit": f"≤ {TARGET_SCALE_RATIO} times, the same queries",
-                "met": ratio["calibrated"] <= TARGET_SCALE_RATIO
-                and len(set(ratio["queries"])) == 1,
+                "met": ratio["time"] <= TARGET_SCALE_RATIO and len(set(ratio["queries"])) == 1,
             }
         )
     large = results["sites"][-1]
@@ -234,7 +235,7 @@ def scale_table(results: dict) -> str:
                 f"{page['median_ms']:8.1f} {multiple(page['median_ms'], site['calibration']):9.4f}"
                 f" {page['queries']:3d} {kb}"
             )
-        note = "" if ratio["judged"] else "  (not judged: grows with the article)"
+        note = "" if ratio["judged"] else "  (not judged: the article grows)"
         lines.append(
             f"{name:21} │ {cells[0]} │ {cells[1]} │ {ratio['time']:5.2f} "
             f"{ratio['calibrated']:9.2f}{note}"

@@ -18,6 +18,7 @@ from bench import measure
 from bench.generate import make_site
 
 # Pages whose time may not grow with the site (README): each is judged against the small site.
+# The article pages are the probe article's, the same on both sites.
 JUDGED = (
     "home",
     "home_active",
@@ -30,9 +31,14 @@ JUDGED = (
     "search",
     "post_reply",
 )
-# Shown for what it costs, not judged: the page holds the whole largest article, which grows
-# with the site (a thousand comments on the small site, a hundred thousand on the large one).
-UNJUDGED = ("whole_thread_largest",)
+# Shown for what they cost, not judged: the largest article grows with the site (a thousand
+# comments on the small one, a hundred thousand on the large one), and so do these pages.
+UNJUDGED = (
+    "first_page_largest",
+    "whole_thread_largest",
+    "permalink_deep_largest",
+    "post_reply_largest",
+)
 TABLES = ("articles_comment", "articles_article", "auth_user", "articles_threadversion")
 
 
@@ -108,15 +114,18 @@ def urls(site: dict) -> dict[str, str]:
     """Each measured page's URL on ``site``; search only where the site has a search page."""
     largest, probe = site["largest"].get_absolute_url(), site["probe"].get_absolute_url()
     home = reverse("home")
+    deepest = {name: _deepest_comment(site[name]).pk for name in ("probe", "largest")}
     pages = {
         "home": home,
         "home_active": f"{home}?tab=active",
         "home_discussed": f"{home}?tab=discussed",
         "topic": site["topic"].get_absolute_url(),
-        "first_page": largest,
+        "first_page": probe,
+        "first_page_largest": largest,
         "whole_thread": f"{probe}?page=all",
         "whole_thread_largest": f"{largest}?page=all",
-        "permalink_deep": reverse("comment_detail", args=[_deepest_comment(site["largest"]).pk]),
+        "permalink_deep": reverse("comment_detail", args=[deepest["probe"]]),
+        "permalink_deep_largest": reverse("comment_detail", args=[deepest["largest"]]),
         "profile": reverse("user_profile", args=[site["busiest_user"].get_username()]),
     }
     with contextlib.suppress(NoReverseMatch):  # no search page (yet): nothing to measure
@@ -126,7 +135,7 @@ def urls(site: dict) -> dict[str, str]:
 
 def measure_site(site: dict, *, runs: int, posts: int, seed: int = 5) -> dict[str, dict]:
     """Every page's median time, queries and bytes as an anonymous reader, then replies posted
-    into the largest article (after the pages: posting changes them)."""
+    into the probe and the largest article (after the pages: posting changes them)."""
     client = Client()
     pages = urls(site)
     timings = measure._interleaved(
@@ -138,9 +147,12 @@ def measure_site(site: dict, *, runs: int, posts: int, seed: int = 5) -> dict[st
         name: measure._page_figures(client, url, timings[name]) for name, url in pages.items()
     }
     posted = measure.posting(
-        {"largest": site["largest"]}, posts=posts, warmup=3, rng=random.Random(seed)
+        {name: site[name] for name in ("probe", "largest")},
+        posts=posts,
+        warmup=3,
+        rng=random.Random(seed),
     )
-    figures["post_reply"] = posted["largest"]
+    figures["post_reply"], figures["post_reply_largest"] = posted["probe"], posted["largest"]
     return figures
 
 
