@@ -163,9 +163,7 @@ def _calibrated(results: dict) -> list[str]:
 
 def scale_targets(results: dict) -> list[dict]:
     """The scale targets: each judged page within TARGET_SCALE_RATIO of the small site's time
-    with the same queries, and the large site's import time and memory. Judged on the measured
-    times: the calibrated ratio is printed beside them, but a calibration of a second or so
-    says less about minutes of load than the interleaved medians themselves."""
+    with the same queries, and the large site's import time and memory."""
     verdicts = []
     for name, ratio in results["ratios"].items():
         if not ratio["judged"]:
@@ -213,8 +211,7 @@ def scale_table(results: dict) -> str:
             f" {imported['vacuum_analyze_seconds']} s, peak memory {imported['python_peak_mb']} MB"
             f" (Python), {imported['postgresql_peak_mb'] or '?'} MB (PostgreSQL backend);"
             f" database {sizes['database_mb']} MB, comments {comments['total_mb']} MB"
-            f" ({comments['table_mb']} MB table, {comments['indexes_mb']} MB indexes);"
-            f" calibration {site['calibration']['ms']:.0f} ms"
+            f" ({comments['table_mb']} MB table, {comments['indexes_mb']} MB indexes)"
         )
         indexes = ", ".join(f"{name} {mb}" for name, mb in sizes["comment_indexes_mb"].items())
         lines.append(f"  comment indexes (MB): {indexes}")
@@ -223,22 +220,20 @@ def scale_table(results: dict) -> str:
         f"page                  │ {small['comments']:>9,} comments          │"
         f" {large['comments']:>9,} comments          │ large ÷ small",
         "                      │      ms      /cal   q     KB │      ms      /cal   q     KB │"
-        "  time  calibrated",
+        "  time",
         "─" * 112,
     ]
+    unit = results["calibration"]["start"]
     for name, ratio in results["ratios"].items():
         cells = []
         for site in (small, large):
             page = site["pages"][name]
             kb = f"{page['bytes'] / 1024:6.0f}" if "bytes" in page else "     -"
             cells.append(
-                f"{page['median_ms']:8.1f} {multiple(page['median_ms'], site['calibration']):9.4f}"
+                f"{page['median_ms']:8.1f} {multiple(page['median_ms'], unit):9.4f}"
                 f" {page['queries']:3d} {kb}"
             )
         note = "" if ratio["judged"] else "  (not judged: the article grows)"
-        lines.append(
-            f"{name:21} │ {cells[0]} │ {cells[1]} │ {ratio['time']:5.2f} "
-            f"{ratio['calibrated']:9.2f}{note}"
-        )
+        lines.append(f"{name:22}│ {cells[0]} │ {cells[1]} │ {ratio['time']:6.2f}{note}")
     lines += ["", *calibration_lines(results["calibration"]), "", *_verdicts(results["targets"])]
     return "\n".join(lines)

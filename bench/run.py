@@ -8,7 +8,7 @@ import random
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -130,6 +130,8 @@ def _throwaway_database(label: str = "bench"):
         yield connection.settings_dict
     finally:
         connections.close_all()
+        # Another database may have been in use since (--scale keeps two): drop this one.
+        connection.settings_dict["NAME"] = name
         connection.creation.destroy_test_db(original, verbosity=0)
 
 
@@ -191,39 +193,42 @@ def _forget_redis_keys(url: str, prefix: str):
 
 
 def _scale(args) -> int:
-    """Build and measure the small site, then the large one, each in its own database; print
+    """Build the small site and the large one, each in its own database, measure both, print
     the comparison. Exit 1 if a site could not be built or measured (an exception)."""
     from bench import scale
     from bench.generate import LARGEST_SHARE, PROBE_SIZE
 
     started = time.perf_counter()
     calibration = calibrate.calibrate()
-    # The probe article's whole thread is compared: the same article on both sites.
+    # The probe article's pages are compared: the same article on both sites.
     probe = min(PROBE_SIZE, args.scale_base // LARGEST_SHARE)
-    sites = []
-    for comments in (args.scale_base, args.scale_comments):
-        with _throwaway_database(f"scale{comments}"):
+    entries, sites = [], []
+    with ExitStack() as databases:
+        for comments in (args.scale_base, args.scale_comments):
+            database = databases.enter_context(_throwaway_database(f"scale{comments}"))["NAME"]
             print(f"building a site of {comments:,} comments…", file=sys.stderr)
             site = scale.build(comments, probe=probe)
             print(f"built in {site['import']['seconds']:.1f} s", file=sys.stderr)
-            entry = {
-                "comments": comments,
-                "articles": site["articles"],
-                "users": site["users"],
-                "import": site["import"],
-                "sizes": scale.database_sizes(),
-                # Just before its pages: the unit for this site's figures.
-                "calibration": calibrate.calibrate(),
-            }
-            entry["pages"] = scale.measure_site(site, runs=args.runs, posts=args.posts)
-            sites.append(entry)
+            entries.append(
+                {
+                    "comments": comments,
+                    "articles": site["articles"],
+                    "users": site["users"],
+                    "import": site["import"],
+                    "sizes": scale.database_sizes(),
+                }
+            )
+            sites.append((database, site))
+        measured = scale.measure_sites(sites, runs=args.runs, posts=args.posts)
+        for entry, pages in zip(entries, measured, strict=True):
+            entry["pages"] = pages
     results = {
         "benchmark": "forum: scale",
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "runs": args.runs,
         "calibration": {"start": calibration, "end": calibrate.calibrate()},
-        "sites": sites,
-        "ratios": scale.ratios(*sites),
+        "sites": entries,
+        "ratios": scale.ratios(*entries),
     }
     results["targets"] = report.scale_targets(results)
     results["seconds"] = round(time.perf_counter() - started, 1)

@@ -4,12 +4,13 @@ import path. Imported once Django is set up (bench/run.py); README "Benchmark" e
 
 import contextlib
 import functools
+import math
 import random
 import resource
 import time
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
@@ -133,43 +134,68 @@ def urls(site: dict) -> dict[str, str]:
     return pages
 
 
-def measure_site(site: dict, *, runs: int, posts: int, seed: int = 5) -> dict[str, dict]:
-    """Every page's median time, queries and bytes as an anonymous reader, then replies posted
-    into the probe and the largest article (after the pages: posting changes them)."""
+def use_database(name: str) -> None:
+    """Point the default connection at database ``name`` (a new connection on next use)."""
+    connections.close_all()
+    connection.settings_dict["NAME"] = name
+
+
+def measure_sites(sites: list[tuple[str, dict]], *, runs: int, posts: int) -> list[dict]:
+    """For each (database, site): every page's median time, queries and bytes as an anonymous
+    reader, then replies posted into the probe and the largest article (after the pages:
+    posting changes them).
+
+    The sites are measured in blocks, small, large, large, small, each block on one connection
+    with its own warm-up: a machine getting busier or quieter during the run then weighs on
+    both sites alike, where measuring one site after the other put all of it on one.
+    """
     client = Client()
-    pages = urls(site)
-    timings = measure._interleaved(
-        {name: functools.partial(measure._get, client, url) for name, url in pages.items()},
-        runs=runs,
-        warmup=2,
-    )
-    figures = {
-        name: measure._page_figures(client, url, timings[name]) for name, url in pages.items()
-    }
-    posted = measure.posting(
-        {name: site[name] for name in ("probe", "largest")},
-        posts=posts,
-        warmup=3,
-        rng=random.Random(seed),
-    )
-    figures["post_reply"], figures["post_reply_largest"] = posted["probe"], posted["largest"]
-    return figures
+    pages = []
+    for database, site in sites:
+        use_database(database)
+        pages.append(urls(site))
+    timings = [{name: [] for name in site_pages} for site_pages in pages]
+    per_block = math.ceil(runs / 2)
+    for index in [*range(len(sites)), *reversed(range(len(sites)))]:
+        use_database(sites[index][0])
+        block = measure._interleaved(
+            {
+                name: functools.partial(measure._get, client, url)
+                for name, url in pages[index].items()
+            },
+            runs=per_block,
+            warmup=2,
+        )
+        for name, measured in block.items():
+            timings[index][name] += measured
+    results = []
+    for index, (database, site) in enumerate(sites):
+        use_database(database)
+        figures = {
+            name: measure._page_figures(client, url, timings[index][name])
+            for name, url in pages[index].items()
+        }
+        posted = measure.posting(
+            {name: site[name] for name in ("probe", "largest")},
+            posts=posts,
+            warmup=3,
+            rng=random.Random(5),
+        )
+        figures["post_reply"], figures["post_reply_largest"] = posted["probe"], posted["largest"]
+        results.append(figures)
+    return results
 
 
 def ratios(small: dict, large: dict) -> dict[str, dict]:
     """For each page measured on both sites: the large site's time as a multiple of the small
-    one's, raw and with each site's time divided by its own calibration, and both query
-    counts."""
+    one's, and both query counts."""
     compared = {}
     for name, figures in large["pages"].items():
         if name not in small["pages"]:
             continue
         before = small["pages"][name]
-        raw = figures["median_ms"] / before["median_ms"]
-        calibrated = raw * small["calibration"]["ms"] / large["calibration"]["ms"]
         compared[name] = {
-            "time": round(raw, 2),
-            "calibrated": round(calibrated, 2),
+            "time": round(figures["median_ms"] / before["median_ms"], 2),
             "queries": [before["queries"], figures["queries"]],
             "judged": name in JUDGED,
         }

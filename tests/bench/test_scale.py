@@ -42,7 +42,6 @@ def test_a_tiny_scale_run_reports_every_page_on_both_sites(tmp_path):
         assert site["sizes"]["database_mb"] > 0
         assert site["sizes"]["tables"]["articles_comment"]["indexes_mb"] > 0
         assert "comment_tree_order_idx" in site["sizes"]["comment_indexes_mb"]
-        assert site["calibration"]["ms"] > 0
         assert set(site["pages"]) >= {
             "home",
             "home_active",
@@ -62,7 +61,7 @@ def test_a_tiny_scale_run_reports_every_page_on_both_sites(tmp_path):
             assert page["median_ms"] > 0 and page["queries"] > 0
     assert set(results["ratios"]) == set(large["pages"])
     for name, ratio in results["ratios"].items():
-        assert ratio["time"] > 0 and ratio["calibrated"] > 0, name
+        assert ratio["time"] > 0, name
         counts = [site["pages"][name]["queries"] for site in (small, large)]
         assert ratio["queries"] == counts
     assert not results["ratios"]["whole_thread_largest"]["judged"]
