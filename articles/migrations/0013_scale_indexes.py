@@ -188,5 +188,9 @@ class Migration(migrations.Migration):
             model_name='articleactivity',
             constraint=models.UniqueConstraint(fields=('article', 'day'), name='article_activity_day_unique'),
         ),
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='article_public_newest_idx'),
+        ),
         migrations.RunSQL(_TRIGGERS, _NO_TRIGGERS),
     ]

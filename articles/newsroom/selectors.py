@@ -94,6 +94,11 @@ def front_page(tab: str = DEFAULT_TAB, now=None):
     return with_topic_links(articles).order_by(*_ORDERS[tab])
 
 
+def published_count(now=None) -> int:
+    """How many articles the front page lists, in every tab."""
+    return Article.objects.published(now).count()
+
+
 def topic_with_articles(slug: str, now=None):
     """The topic called ``slug`` (404 if none) and its published articles, newest first."""
     topic = get_object_or_404(Topic, slug=slug)
