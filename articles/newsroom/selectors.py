@@ -85,8 +85,8 @@ _ORDERS = {
 
 
 def front_page(tab: str = DEFAULT_TAB, now=None):
-    """Published articles in ``tab``'s order, each with its topics (and for "discussed" its
-    comments of the last ``DISCUSSED_DAYS`` days)."""
+    """Published articles in ``tab``'s order, each with its topics, visible comment count and
+    last comment time (and for "discussed" its comments of the last ``DISCUSSED_DAYS`` days)."""
     now = now or timezone.now()
     articles = with_figures(Article.objects.published(now))
     if tab == "discussed":
