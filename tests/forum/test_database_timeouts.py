@@ -97,4 +97,4 @@ def test_web_processes_get_timeouts_and_commands_do_not():
     assert web["options"] == "-c jit=off -c statement_timeout=5000"
     assert web["answer_deadline"] == 6
     command = database_options(**common, web=False)["OPTIONS"]
-    assert command["options"] == "-c jit=off" and "answer_deadline" not in command
+    assert "options" not in command and "answer_deadline" not in command
