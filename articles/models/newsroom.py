@@ -47,7 +47,7 @@ class ArticleRevision(models.Model):
 
 class ArticleFigures(models.Model):
     """An article's visible comments and the time of the latest one with a known time, kept by
-    triggers on the comment table (migration 0013) whatever path writes comments: the front
+    triggers on the comment table (migration 0015) whatever path writes comments: the front
     page and topic pages read them rather than aggregating every comment of every article. No
     row: no comment yet.
 
@@ -78,7 +78,7 @@ class ArticleFigures(models.Model):
 
 class ArticleActivity(models.Model):
     """The visible comments (with a known time) an article received on one day (UTC), kept by
-    triggers on the comment table (migration 0013): "Most discussed" adds up a few days of
+    triggers on the comment table (migration 0015): "Most discussed" adds up a few days of
     these rather than counting the comments themselves."""
 
     # No index of its own: the unique constraint starts with it. Deleted with its article by

@@ -2,7 +2,7 @@
 
 Each list is one query (plus the paginator's count), whatever the number of articles: each
 article's comment count and latest comment time are one row of figures joined to it (kept by
-triggers, migration 0013), "Most discussed" adds up a few days' comment counts an article, and
+triggers, migration 0015), "Most discussed" adds up a few days' comment counts an article, and
 the topics come as an array subquery. None of them reads every comment of every article.
 """
 
