@@ -117,7 +117,8 @@ def mail_queue(*, message: EmailMultiAlternatives) -> None:
         "from_email": message.from_email,
         "to": list(message.to),
     }
-    transaction.on_commit(lambda: mail_send.enqueue(**fields))
+    # robust: a queue failing after the commit is logged; the stored change is not refused.
+    transaction.on_commit(lambda: mail_send.enqueue(**fields), robust=True)
 
 
 def account_export(*, user) -> dict:

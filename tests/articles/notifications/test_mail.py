@@ -115,3 +115,29 @@ def test_posting_returns_before_any_mail_is_sent(
     queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
     assert Notification.objects.get().recipient == people["alice"]
     assert [m.to for m in mail.outbox] == [[people["alice"].email]]
+
+
+def test_a_queue_failing_after_the_commit_does_not_refuse_the_stored_comment(
+    people, talk, client, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """The database gone between the commit and the task row (the cluster test's primary stop):
+    the comment is stored, so its author is sent on to it, and the failure is logged."""
+    from django.db import OperationalError
+
+    from articles.notifications import hooks
+
+    class DatabaseGone:
+        def enqueue(self, **kwargs):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(hooks, "notifications_send", DatabaseGone())
+    top = make_comment(talk, author=people["alice"])
+    client.force_login(people["bob"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("comment_create", args=[talk.slug]),
+            {"body": "Stored all the same", "title": "", "parent": top.pk},
+        )
+    assert response.status_code == 302
+    assert talk.comments.filter(body="Stored all the same").exists()
+    assert "connection refused" in caplog.text
