@@ -1,0 +1,101 @@
+"""Storing a new comment: the locks, every check of the author and the article, room in the tree
+and the insert (with the audit row of a held comment), in one call of the SQL function
+``articles_comment_post`` (migration 0013_posting says why a function and not one statement).
+
+Posting is the hot path the issue-18 budget is about: the four statements this replaces (locks,
+checks, room, insert) were most of its round trips.
+"""
+
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from articles.newsroom.selectors import comments_close_before
+from articles.posting import antiabuse, wordlists
+from articles.posting.wordmatch import find_listed_word
+
+
+class Posted(NamedTuple):
+    """What ``comment_store`` did: ``refusal`` is None when the comment was stored, else one of
+    ``REFUSALS`` (and the other fields are None)."""
+
+    refusal: str | None
+    blocked_word: str
+    hold_reason: str
+    comment_id: int | None
+    tree_id: int | None
+    lft: int | None
+    level: int | None
+    state: str | None
+    created_at: datetime | None
+
+
+# Why the function stored nothing, in the order it checks: the article takes no comments (or
+# does not exist), the author has no verified address, the parent is not shown, the author is
+# suspended or banned, the same text a moment ago, a blocked word.
+REFUSALS = ("closed", "unverified", "parent_hidden", "sanctioned", "duplicate", "blocked")
+
+_CALL = """
+SELECT * FROM articles_comment_post(
+    %(article)s, %(parent)s, %(author)s, %(title)s, %(body)s, %(body_html)s, %(now)s,
+    %(close_before)s, %(since)s, %(lists_known)s, %(blocked)s, %(watched_reason)s,
+    %(hold_first)s, %(hold_first_reason)s)
+"""
+
+
+def comment_store(
+    *,
+    article_id: int,
+    parent_id: int | None,
+    author_id: int,
+    title: str,
+    body: str,
+    body_html: str,
+    folded: str,
+) -> Posted:
+    """Store a comment (``folded``: its text as the word lists see it, wordmatch.reader_text)
+    as ``parent_id``'s last reply, or as a new thread, unless a check refuses it; held as
+    pending for a watched word or a new account's first comments.
+
+    One statement, unless the word lists changed since this process last read them: then a
+    second with the lists it brought back.
+    """
+    now = timezone.now()
+    params = {
+        "article": article_id,
+        "parent": parent_id,
+        "author": author_id,
+        "title": title,
+        "body": body,
+        "body_html": body_html,
+        "now": now,
+        "close_before": comments_close_before(now),
+        "since": now - timedelta(minutes=settings.COMMENT_DUPLICATE_WINDOW_MINUTES),
+        "hold_first": settings.MODERATION_HOLD_FIRST_COMMENTS,
+        "hold_first_reason": (
+            f"New account: its first {settings.MODERATION_HOLD_FIRST_COMMENTS} comments are"
+            " reviewed."
+        ),
+    }
+    with connection.cursor() as cursor:
+        while True:
+            lists = wordlists.lists_at(wordlists.known_version(), None)
+            blocked = find_listed_word(folded, lists.blocked)
+            reason = antiabuse.watched_word_reason(folded, lists.watched)
+            params.update(
+                lists_known=wordlists.known_version(),
+                blocked=bool(blocked),
+                watched_reason=reason,
+            )
+            cursor.execute(_CALL, params)
+            refusal, version, words, *stored = cursor.fetchone()
+            if refusal != "lists_changed":
+                break
+            wordlists.lists_at(version, words)  # this process's copy, then decide again
+    comment_id, tree_id, lft, level, state, created_at = stored
+    if state == "pending" and not reason:
+        reason = params["hold_first_reason"]
+    return Posted(refusal, blocked, reason, comment_id, tree_id, lft, level, state, created_at)
