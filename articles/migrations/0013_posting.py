@@ -1,4 +1,4 @@
-"""Posting in one round trip: the SQL function ``articles_comment_post`` (posting/store.py calls it).
+"""Posting in one round trip: the SQL function ``articles_comment_post`` (posting/insert.py calls it).
 
 A function, not one statement with CTEs, because the advisory locks must come before the reads
 they protect. Every part of a single statement reads from the snapshot taken when the statement
@@ -12,7 +12,7 @@ the locks are held until it ends.
 
 The checks are those of the former posting-checks query (antiabuse.py), in the same order, with
 ``Article.accepts_comments`` and ``UserSanctionQuerySet.active()`` written out in SQL;
-tests/articles/posting/test_store.py keeps them in step with the models. Values that depend on
+tests/articles/posting/test_insert.py keeps them in step with the models. Values that depend on
 settings or on the process (the time, the duplicate window, the hold for new accounts, the word
 lists this process knows and what they found in the text) are parameters.
 

@@ -2,7 +2,7 @@
 unverified accounts.
 
 These only read; the services that call them decide and write. A new post is checked in SQL by
-the function that stores it (posting/store.py). Rate limits are per request and live with the
+the function that stores it (posting/insert.py). Rate limits are per request and live with the
 views (articles/posting/limits.py).
 """
 

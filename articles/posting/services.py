@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.models import Article, AuditLogEntry, Comment, CommentRevision, WordList
 from articles.models.moderation import entries_of
 from articles.permissions import can_delete_comment, ensure_comment_author
-from articles.posting import antiabuse, store, text_policy, wordlists, wordmatch
+from articles.posting import antiabuse, insert, text_policy, wordlists, wordmatch
 from articles.posting.markdown import render_markdown
 from articles.posting.selectors import comment_edit_refusal
 from articles.threads.cache import thread_changed
@@ -74,9 +74,9 @@ def comment_post(
         raise ValidationError("You can only reply to a comment on the same article.")
 
     # No transaction.atomic: the call is one statement, its own transaction, and its locks are
-    # held until it ends (posting/store.py). thread_changed then runs at once, after the commit.
+    # held until it ends (posting/insert.py). thread_changed then runs at once, after the commit.
     while True:
-        posted = store.comment_store(
+        posted = insert.comment_insert(
             article_id=article.pk,
             parent_id=parent.pk if parent else None,
             author_id=author.pk,
@@ -112,8 +112,8 @@ def comment_post(
     return comment
 
 
-def _refuse(posted: store.Posted) -> None:
-    # The message for each refusal of posting/store.py.
+def _refuse(posted: insert.Posted) -> None:
+    # The message for each refusal of posting/insert.py.
     if posted.refusal == "closed":
         raise ValidationError("Comments on this article are closed.")
     if posted.refusal == "unverified":

@@ -2,7 +2,7 @@
 
 They live in the database (``WordList``, edited by moderators in the admin) and every post needs
 them, so each process keeps the last copy it read with the lists' versions. The posting function
-(posting/store.py) compares the versions now with the copy's and brings the words back, storing
+(posting/insert.py) compares the versions now with the copy's and brings the words back, storing
 nothing, only when they differ: an edit in the admin applies to the very next post in every
 process, and posting gains no query but after an edit.
 """

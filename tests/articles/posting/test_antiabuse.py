@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import AuditLogEntry, Comment, UserSanction
-from articles.posting import services, store
+from articles.posting import insert, services
 from articles.posting.wordmatch import find_listed_word, fold
 from tests.factories import make_article, make_comment, make_user, set_word_lists
 
@@ -75,13 +75,13 @@ def test_the_posting_function_sees_a_sanction_exactly_when_it_is_in_force(
         ends_at=ends and now + ends,
         lifted_at=now if lifted else None,
     )
-    posted = _store(article.pk, user)
+    posted = _insert(article.pk, user)
     assert (posted.refusal == "sanctioned") is in_force
     assert UserSanction.objects.in_force_for(user.pk).exists() is in_force
 
 
-def _store(article_id, author, body="x"):
-    return store.comment_store(
+def _insert(article_id, author, body="x"):
+    return insert.comment_insert(
         article_id=article_id,
         parent_id=None,
         author_id=author.pk,
@@ -93,12 +93,12 @@ def _store(article_id, author, body="x"):
 
 
 def test_the_posting_function_names_a_missing_article_closed(user):
-    assert _store(0, user).refusal == "closed"
+    assert _insert(0, user).refusal == "closed"
 
 
 @override_settings(MODERATION_HOLD_FIRST_COMMENTS=3)
 def test_the_posting_function_holds_a_new_accounts_first_comments(article, user):
-    posted = [_store(article.pk, user, body=f"number {n}") for n in range(5)]
+    posted = [_insert(article.pk, user, body=f"number {n}") for n in range(5)]
     assert [p.state for p in posted] == ["pending"] * 3 + ["visible"] * 2
     assert {p.hold_reason for p in posted[:3]} == {
         "New account: its first 3 comments are reviewed."

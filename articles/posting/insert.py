@@ -1,4 +1,4 @@
-"""Storing a new comment: the locks, every check of the author and the article, room in the tree
+"""Inserting a new comment: the locks, every check of the author and the article, room in the tree
 and the insert (with the audit row of a held comment), in one call of the SQL function
 ``articles_comment_post`` (migration 0013_posting says why a function and not one statement).
 
@@ -19,7 +19,7 @@ from articles.posting.wordmatch import find_listed_word
 
 
 class Posted(NamedTuple):
-    """What ``comment_store`` did: ``refusal`` is None when the comment was stored, else one of
+    """What ``comment_insert`` did: ``refusal`` is None when the comment was stored, else one of
     ``REFUSALS`` (and the other fields are None)."""
 
     refusal: str | None
@@ -46,7 +46,7 @@ SELECT * FROM articles_comment_post(
 """
 
 
-def comment_store(
+def comment_insert(
     *,
     article_id: int,
     parent_id: int | None,

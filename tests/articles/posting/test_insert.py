@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import Article
-from articles.posting import store
+from articles.posting import insert
 from articles.posting.wordmatch import fold
 from articles.threads import locks
 
@@ -54,7 +54,7 @@ def test_the_function_takes_comments_exactly_where_the_article_accepts_them(user
     article = Article.objects.create(
         title="t", slug="t", body="b", published_at=timezone.now() + days * DAY, **fields
     )
-    posted = store.comment_store(
+    posted = insert.comment_insert(
         article_id=article.pk,
         parent_id=None,
         author_id=user.pk,
