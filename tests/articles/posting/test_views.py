@@ -194,3 +194,19 @@ def test_posting_a_reply_costs_the_same_few_queries_at_any_thread_size(
         response = signed_in.post(url, {"parent": comments[size // 2].pk, "body": "Quick"})
     assert response.status_code == 302
     assert Comment.objects.get(body="Quick").parent == comments[size // 2]
+
+
+@pytest.mark.parametrize("size", [10, 2_000])
+def test_with_the_account_cache_a_reply_costs_three_statements(
+    signed_in, article, size, settings, django_assert_num_queries
+):
+    settings.ACCOUNT_CACHE_SECONDS = 300  # the default with Redis
+    comments = make_realistic_thread(article, size)
+    url = reverse("comment_create", args=[article.slug])
+    signed_in.get(reverse("account_settings"))  # the session and the user are cached
+    wordlists.current_word_lists()
+    # the parent with its article; the posting function; the page to land on
+    with django_assert_num_queries(3):
+        response = signed_in.post(url, {"parent": comments[size // 2].pk, "body": "Quick"})
+    assert response.status_code == 302
+    assert Comment.objects.get(body="Quick").parent == comments[size // 2]
