@@ -31,9 +31,8 @@ def _key(user_id) -> str:
 
 def user_forget(user_id) -> None:
     """Drop the cached copy of this user's row (it changed, or is gone)."""
-    if settings.ACCOUNT_CACHE_SECONDS:
-        with contextlib.suppress(CacheUnavailable):  # logged and counted by the cache
-            cache.delete(_key(user_id))
+    with contextlib.suppress(CacheUnavailable):  # logged and counted by the cache
+        cache.delete(_key(user_id))
 
 
 def _hash_matches(session, user) -> bool:

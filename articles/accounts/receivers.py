@@ -5,6 +5,7 @@ with its name, and logins are logged for operators."""
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import transaction
@@ -22,8 +23,9 @@ logger = logging.getLogger("forum.accounts")
 @receiver(post_delete, sender=get_user_model(), dispatch_uid="forum-forget-deleted-user")
 def _forget_cached_user(sender, instance, **kwargs):
     # Now, and again once committed: a request reading the old row in between may cache it.
-    user_forget(instance.pk)
-    transaction.on_commit(partial(user_forget, instance.pk))
+    if settings.ACCOUNT_CACHE_SECONDS:
+        user_forget(instance.pk)
+        transaction.on_commit(partial(user_forget, instance.pk))
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="forum-end-sessions-on-deactivation")

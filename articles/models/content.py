@@ -290,10 +290,12 @@ class Comment(MPTTModel):
             # of a prolific author's comments.
             models.Index(fields=["author", "created_at"], name="comment_author_recent_idx"),
             # An article's top-level threads, for paging and sorting them without reading
-            # their replies.
+            # their replies; with what the landing page after a post counts (id for the pin,
+            # state for what is shown) read from the index alone. The scored orders have
+            # expression indexes of their own (migration 0013_posting).
             models.Index(
                 fields=["article", "tree_id"],
-                include=["lft", "rght"],
+                include=["lft", "rght", "id", "state"],
                 condition=models.Q(parent=None),
                 name="comment_article_roots_idx",
             ),

@@ -8,7 +8,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Comment
+from articles.models import Article, Comment, PinnedComment
 from articles.permissions import (
     PENDING,
     VISIBLE,
@@ -278,26 +278,65 @@ def thread_page(
     )
 
 
+# For the orders an index serves (migration 0013_posting: comment_roots_best_idx,
+# comment_roots_top_idx, comment_article_roots_idx), a thread's place is counted on that index
+# from the start of the order to the thread, reading no table row: the index holds every column
+# the count needs. Each order's key without the pin, and which way the index is read.
+_PIN_SQL = (
+    f"SELECT p.comment_id FROM {PinnedComment._meta.db_table} p WHERE p.article_id = %(article)s"
+)
+_INDEXED_ROOT_KEYS = {
+    "best": ([root_keys_sql("{0}")["best"], "{0}.tree_id"], "<"),
+    "top": ([root_keys_sql("{0}")["top"], "{0}.tree_id"], "<"),
+    "oldest": (["{0}.tree_id"], "<"),
+    "newest": (["{0}.tree_id"], ">"),
+}
+
+
 def thread_page_number(
     comment: Comment, *, sort: str = DEFAULT_SORT, viewer: Viewer = ANONYMOUS
 ) -> int:
     """The page of its article, in ``sort`` order, that holds ``comment``'s thread for
     ``viewer`` (one query)."""
-    own = (
-        f"(SELECT {', '.join(_root_order_sql('x')[sort])} FROM {_COMMENTS} x"
-        " WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = %(tree)s"
-        f" AND {_shown_sql(viewer, 'x')})"
-    )
-    sql = (
-        f"SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
-        f" AND r.parent_id IS NULL AND {_shown_sql(viewer, 'r')}"
-        f" AND ROW({', '.join(_ROOT_ORDER_SQL[sort])}) < {own}"
-    )
     params = {"article": comment.article_id, "tree": comment.tree_id, "user": viewer.user_id}
+    if sort in _INDEXED_ROOT_KEYS:
+        sql = _indexed_position_sql(sort, viewer)
+    else:
+        own = (
+            f"(SELECT {', '.join(_root_order_sql('x')[sort])} FROM {_COMMENTS} x"
+            " WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = %(tree)s"
+            f" AND {_shown_sql(viewer, 'x')})"
+        )
+        sql = (
+            f"SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
+            f" AND r.parent_id IS NULL AND {_shown_sql(viewer, 'r')}"
+            f" AND ROW({', '.join(_ROOT_ORDER_SQL[sort])}) < {own}"
+        )
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
-        (before_count,) = cursor.fetchone()
+        row = cursor.fetchone()
+    before_count = row[0] if row else 0  # no row: the thread shows this viewer nothing
     return before_count // settings.THREAD_PAGE_SIZE + 1
+
+
+def _indexed_position_sql(sort: str, viewer: Viewer) -> str:
+    # The threads before this one: the pinned one (first in every order) unless it is this
+    # one, then the others before it in the order's key, counted on the order's index.
+    keys, direction = _INDEXED_ROOT_KEYS[sort]
+    own = ", ".join(f"{key.format('x')} AS k{index}" for index, key in enumerate(keys))
+    own_keys = ", ".join(f"own.k{index}" for index in range(len(keys)))
+    root_keys = ", ".join(key.format("r") for key in keys)
+    roots = f"SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
+    shown = _shown_sql(viewer, "r")
+    return (
+        f"SELECT CASE WHEN own.pinned THEN 0 ELSE"
+        f" ({roots} AND r.parent_id IS NULL AND ROW({root_keys}) {direction} ROW({own_keys})"
+        f" AND NOT {pinned_sql('r')} AND {shown})"
+        f" + ({roots} AND r.parent_id IS NULL AND r.id = ({_PIN_SQL}) AND {shown}) END"
+        f" FROM (SELECT {pinned_sql('x')} AS pinned, {own} FROM {_COMMENTS} x"
+        " WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = %(tree)s"
+        f" AND {_shown_sql(viewer, 'x')}) AS own"
+    )
 
 
 def subthread_for_comment(
