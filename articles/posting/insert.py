@@ -16,6 +16,8 @@ from django.utils import timezone
 from articles.newsroom.selectors import comments_close_before
 from articles.posting import antiabuse, wordlists
 from articles.posting.wordmatch import find_listed_word
+from articles.threads.selectors import thread_position_sql
+from articles.threads.viewer import Viewer
 
 
 class Posted(NamedTuple):
@@ -31,6 +33,7 @@ class Posted(NamedTuple):
     level: int | None
     state: str | None
     created_at: datetime | None
+    threads_before: int | None  # counted with it when asked (``landing``), else None
 
 
 # Why the function stored nothing, in the order it checks: the article takes no comments (or
@@ -39,10 +42,10 @@ class Posted(NamedTuple):
 REFUSALS = ("closed", "unverified", "parent_hidden", "sanctioned", "duplicate", "blocked")
 
 _CALL = """
-SELECT * FROM articles_comment_post(
+SELECT f.*, {landing} FROM articles_comment_post(
     %(article)s, %(parent)s, %(author)s, %(title)s, %(body)s, %(body_html)s, %(now)s,
     %(close_before)s, %(since)s, %(lists_known)s, %(blocked)s, %(watched_reason)s,
-    %(hold_first)s, %(hold_first_reason)s)
+    %(hold_first)s, %(hold_first_reason)s) AS f
 """
 
 
@@ -55,19 +58,32 @@ def comment_insert(
     body: str,
     body_html: str,
     folded: str,
+    landing: tuple[str, Viewer] | None = None,
 ) -> Posted:
     """Store a comment (``folded``: its text as the word lists see it, wordmatch.reader_text)
     as ``parent_id``'s last reply, or as a new thread, unless a check refuses it; held as
     pending for a watched word or a new account's first comments.
 
+    ``landing``, the order and reader of the page to land on: for a reply, the threads before
+    its thread there are counted in the same statement (``threads_before``; threads/selectors.py
+    thread_position_sql). That count reads the snapshot the statement began with, before the
+    reply: right for a reply, which changes no thread's place in these orders (its thread is
+    already shown: the parent must be), but not for a new thread, which it could not see.
+
     One statement, unless the word lists changed since this process last read them: then a
     second with the lists it brought back.
     """
+    position = None
+    if landing is not None and parent_id is not None:
+        sort, viewer = landing
+        position = thread_position_sql(sort, viewer, tree="f.comment_tree_id")
+    call = _CALL.format(landing=f"({position})" if position else "NULL")
     now = timezone.now()
     params = {
         "article": article_id,
         "parent": parent_id,
         "author": author_id,
+        "user": landing[1].user_id if landing else None,
         "title": title,
         "body": body,
         "body_html": body_html,
@@ -90,12 +106,14 @@ def comment_insert(
                 blocked=bool(blocked),
                 watched_reason=reason,
             )
-            cursor.execute(_CALL, params)
+            cursor.execute(call, params)
             refusal, version, words, *stored = cursor.fetchone()
             if refusal != "lists_changed":
                 break
             wordlists.lists_at(version, words)  # this process's copy, then decide again
-    comment_id, tree_id, lft, level, state, created_at = stored
+    comment_id, tree_id, lft, level, state, created_at, threads_before = stored
     if state == "pending" and not reason:
         reason = params["hold_first_reason"]
-    return Posted(refusal, blocked, reason, comment_id, tree_id, lft, level, state, created_at)
+    return Posted(
+        refusal, blocked, reason, comment_id, tree_id, lft, level, state, created_at, threads_before
+    )

@@ -20,6 +20,7 @@ from articles.posting import antiabuse, insert, text_policy, wordlists, wordmatc
 from articles.posting.markdown import render_markdown
 from articles.posting.selectors import comment_edit_refusal
 from articles.threads.cache import thread_changed
+from articles.threads.viewer import Viewer
 
 
 class CommentText(NamedTuple):
@@ -62,12 +63,20 @@ def preview_html(body: str) -> str:
 
 
 def comment_post(
-    *, article: Article, parent: Comment | None, author, body: str, title: str = ""
+    *,
+    article: Article,
+    parent: Comment | None,
+    author,
+    body: str,
+    title: str = "",
+    landing: tuple[str, Viewer] | None = None,
 ) -> Comment:
     """Post a top-level comment on ``article``, or a reply to ``parent`` at any depth.
 
     Refused for a suspended or banned author, a blocked word, or the same text twice in a short
     time; held as pending (and logged) for a watched word or a new account's first comments.
+    ``landing`` (order, reader): the page to land on, its thread's place counted with a reply
+    (the comment's ``threads_before``, for threads.selectors.comment_thread_url).
     """
     text = prepare_comment_text(title=title, body=body)
     if parent is not None and parent.article_id != article.pk:
@@ -84,6 +93,7 @@ def comment_post(
             body=text.body,
             body_html=text.body_html,
             folded=text.folded,
+            landing=landing,
         )
         if posted.refusal != "sanctioned":
             break
@@ -106,6 +116,7 @@ def comment_post(
         level=posted.level,
     )
     comment._state.adding = False
+    comment.threads_before = posted.threads_before
     if parent is not None:
         parent.rght = comment.rght + 1  # as stored now, as mptt's own insert would leave it
     thread_changed(article.pk)

@@ -300,7 +300,7 @@ def thread_page_number(
     ``viewer`` (one query)."""
     params = {"article": comment.article_id, "tree": comment.tree_id, "user": viewer.user_id}
     if sort in _INDEXED_ROOT_KEYS:
-        sql = _indexed_position_sql(sort, viewer)
+        sql = thread_position_sql(sort, viewer, tree="%(tree)s")
     else:
         own = (
             f"(SELECT {', '.join(_root_order_sql('x')[sort])} FROM {_COMMENTS} x"
@@ -315,13 +315,24 @@ def thread_page_number(
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    before_count = row[0] if row else 0  # no row: the thread shows this viewer nothing
-    return before_count // settings.THREAD_PAGE_SIZE + 1
+    return page_holding(row[0] if row else None)
 
 
-def _indexed_position_sql(sort: str, viewer: Viewer) -> str:
-    # The threads before this one: the pinned one (first in every order) unless it is this
-    # one, then the others before it in the order's key, counted on the order's index.
+def page_holding(threads_before: int | None) -> int:
+    """The page number of the thread with ``threads_before`` threads before it (None: a thread
+    that shows nothing, counted as the first)."""
+    return (threads_before or 0) // settings.THREAD_PAGE_SIZE + 1
+
+
+def thread_position_sql(sort: str, viewer: Viewer, *, tree: str) -> str | None:
+    """SQL counting, for ``viewer``, the threads of article ``%(article)s`` before the thread
+    ``tree`` (SQL giving its tree id) in ``sort`` order (no row when that thread shows the
+    viewer nothing); None for an order no index serves. Posting counts in its own statement
+    (posting/insert.py)."""
+    if sort not in _INDEXED_ROOT_KEYS:
+        return None
+    # The pinned thread (first in every order) unless it is this one, then the others before
+    # it in the order's key, counted on the order's index.
     keys, direction = _INDEXED_ROOT_KEYS[sort]
     own = ", ".join(f"{key.format('x')} AS k{index}" for index, key in enumerate(keys))
     own_keys = ", ".join(f"own.k{index}" for index in range(len(keys)))
@@ -334,7 +345,7 @@ def _indexed_position_sql(sort: str, viewer: Viewer) -> str:
         f" AND NOT {pinned_sql('r')} AND {shown})"
         f" + ({roots} AND r.parent_id IS NULL AND r.id = ({_PIN_SQL}) AND {shown}) END"
         f" FROM (SELECT {pinned_sql('x')} AS pinned, {own} FROM {_COMMENTS} x"
-        " WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = %(tree)s"
+        f" WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = {tree}"
         f" AND {_shown_sql(viewer, 'x')}) AS own"
     )
 
@@ -381,11 +392,19 @@ def thread_query(sort: str, number: int | None) -> str:
 
 
 def comment_thread_url(
-    comment: Comment, *, sort: str = DEFAULT_SORT, viewer: Viewer = ANONYMOUS
+    comment: Comment,
+    *,
+    sort: str = DEFAULT_SORT,
+    viewer: Viewer = ANONYMOUS,
+    threads_before: int | None = None,
 ) -> str:
     """Where ``comment`` shows in its discussion, for ``viewer``: the page of its article holding
-    its thread, or, past the depth cap, its parent's permalink page."""
+    its thread, or, past the depth cap, its parent's permalink page. ``threads_before``: that
+    thread's place, when already counted (thread_position_sql), spares the query."""
     if comment.level >= settings.THREAD_MAX_DEPTH:
         return f"{reverse('comment_detail', args=[comment.parent_id])}#comment-{comment.pk}"
-    number = thread_page_number(comment, sort=sort, viewer=viewer)
+    if threads_before is None:
+        number = thread_page_number(comment, sort=sort, viewer=viewer)
+    else:
+        number = page_holding(threads_before)
     return f"{comment.article.get_absolute_url()}{thread_query(sort, number)}#comment-{comment.pk}"

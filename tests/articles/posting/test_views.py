@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from articles.models import Comment
 from articles.posting import wordlists
+from articles.threads.selectors import comment_thread_url
+from articles.threads.viewer import Viewer
 from tests.factories import make_article, make_comment, make_realistic_thread
 
 pytestmark = pytest.mark.django_db
@@ -189,15 +191,15 @@ def test_posting_a_reply_costs_the_same_few_queries_at_any_thread_size(
     url = reverse("comment_create", args=[article.slug])
     wordlists.current_word_lists()  # this process's copy is current (see test_wordmatch)
     # session, user, parent with its article; the posting function (locks, checks, room,
-    # insert); the page to land on
-    with django_assert_max_num_queries(5):
+    # insert, and the page to land on, counted in the same statement)
+    with django_assert_max_num_queries(4):
         response = signed_in.post(url, {"parent": comments[size // 2].pk, "body": "Quick"})
     assert response.status_code == 302
     assert Comment.objects.get(body="Quick").parent == comments[size // 2]
 
 
 @pytest.mark.parametrize("size", [10, 2_000])
-def test_with_the_account_cache_a_reply_costs_three_statements(
+def test_with_the_account_cache_a_reply_costs_two_statements(
     signed_in, article, size, settings, django_assert_num_queries
 ):
     settings.ACCOUNT_CACHE_SECONDS = 300  # the default with Redis
@@ -205,8 +207,27 @@ def test_with_the_account_cache_a_reply_costs_three_statements(
     url = reverse("comment_create", args=[article.slug])
     signed_in.get(reverse("account_settings"))  # the session and the user are cached
     wordlists.current_word_lists()
-    # the parent with its article; the posting function; the page to land on
-    with django_assert_num_queries(3):
+    # the parent with its article; the posting function with the page to land on
+    with django_assert_num_queries(2):
         response = signed_in.post(url, {"parent": comments[size // 2].pk, "body": "Quick"})
     assert response.status_code == 302
     assert Comment.objects.get(body="Quick").parent == comments[size // 2]
+
+
+@pytest.mark.parametrize("sort", ["best", "top", "oldest", "newest", "replies"])
+def test_a_reply_lands_on_the_page_of_its_thread_in_the_readers_order(
+    signed_in, user, article, settings, sort
+):
+    settings.THREAD_PAGE_SIZE = 2
+    settings.COMMENT_RATE_PER_USER = "100/m"
+    roots = [make_comment(article) for _ in range(7)]
+    for index, root in enumerate(roots):
+        Comment.objects.filter(pk=root.pk).update(upvotes=index % 4, downvotes=index % 3)
+    make_comment(article, parent=roots[6])
+    url = reverse("comment_create", args=[article.slug])
+    for root in roots:
+        response = signed_in.post(url, {"parent": root.pk, "body": f"to {root.pk}", "sort": sort})
+        reply = Comment.objects.get(body=f"to {root.pk}")
+        # Counted apart, after the commit, as any other page does it.
+        expected = comment_thread_url(reply, sort=sort, viewer=Viewer(user.pk, False))
+        assert response["Location"] == expected
