@@ -2,8 +2,8 @@
 and the insert (with the audit row of a held comment), in one call of the SQL function
 ``articles_comment_post`` (migration 0013_posting says why a function and not one statement).
 
-Posting is the hot path the issue-18 budget is about: the four statements this replaces (locks,
-checks, room, insert) were most of its round trips.
+Posting is the hot path the issue-18 budget is about: this one statement replaces six (a
+transaction's two, locks, checks, room, insert) and, for a reply, the landing page's count.
 """
 
 from datetime import datetime, timedelta
@@ -21,8 +21,11 @@ from articles.threads.viewer import Viewer
 
 
 class Posted(NamedTuple):
-    """What ``comment_insert`` did: ``refusal`` is None when the comment was stored, else one of
-    ``REFUSALS`` (and the other fields are None)."""
+    """What ``comment_insert`` did: ``refusal`` is None when the comment was stored, else why
+    not, as the function checks, in this order: "closed" (the article takes no comments, or
+    does not exist), "unverified" (no verified address), "parent_hidden", "sanctioned"
+    (suspended or banned), "duplicate" (the same text a moment ago), "blocked" (a blocked
+    word); the comment's fields are then None."""
 
     refusal: str | None
     blocked_word: str
@@ -35,11 +38,6 @@ class Posted(NamedTuple):
     created_at: datetime | None
     threads_before: int | None  # counted with it when asked (``landing``), else None
 
-
-# Why the function stored nothing, in the order it checks: the article takes no comments (or
-# does not exist), the author has no verified address, the parent is not shown, the author is
-# suspended or banned, the same text a moment ago, a blocked word.
-REFUSALS = ("closed", "unverified", "parent_hidden", "sanctioned", "duplicate", "blocked")
 
 _CALL = """
 SELECT f.*, {landing} FROM articles_comment_post(

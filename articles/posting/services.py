@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, CommentRevision, WordList
@@ -115,7 +115,7 @@ def comment_post(
         rght=posted.lft + 1,
         level=posted.level,
     )
-    comment._state.adding = False
+    comment._state.adding, comment._state.db = False, DEFAULT_DB_ALIAS  # as if read back
     comment.threads_before = posted.threads_before
     if parent is not None:
         parent.rght = comment.rght + 1  # as stored now, as mptt's own insert would leave it
