@@ -13,7 +13,8 @@ the locks are held until it ends.
 
 The checks are those of the former posting-checks query (antiabuse.py), in the same order, with
 ``Article.accepts_comments`` and ``UserSanctionQuerySet.active()`` written out in SQL;
-tests/articles/posting/test_insert.py keeps them in step with the models. Values that depend on
+tests/articles/posting/test_insert.py and test_antiabuse.py keep them in step with the models,
+and the lock numbers with threads/locks.py. Values that depend on
 settings or on the process (the time, the duplicate window, the hold for new accounts, the word
 lists this process knows and what they found in the text) are parameters.
 
