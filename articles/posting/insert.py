@@ -62,19 +62,22 @@ def comment_insert(
     as ``parent_id``'s last reply, or as a new thread, unless a check refuses it; held as
     pending for a watched word or a new account's first comments.
 
-    ``landing``, the order and reader of the page to land on: for a reply, the threads before
-    its thread there are counted in the same statement (``threads_before``; threads/selectors.py
+    ``landing``, the order and reader of the page to land on: the threads before the comment's
+    thread there are counted in the same statement (``threads_before``; threads/selectors.py
     thread_position_sql). That count reads the snapshot the statement began with, before the
-    reply: right for a reply, which changes no thread's place in these orders (its thread is
-    already shown: the parent must be), but not for a new thread, which it could not see.
+    comment: right for a reply, which changes no thread's place in these orders (its thread is
+    already shown: the parent must be); a new thread, not in that snapshot, is counted from
+    the keys it starts with.
 
     One statement, unless the word lists changed since this process last read them: then a
     second with the lists it brought back.
     """
     position = None
-    if landing is not None and parent_id is not None:
+    if landing is not None:
         sort, viewer = landing
-        position = thread_position_sql(sort, viewer, tree="f.comment_tree_id")
+        position = thread_position_sql(
+            sort, viewer, tree="f.comment_tree_id", new_thread=parent_id is None
+        )
     call = _CALL.format(landing=f"({position})" if position else "NULL")
     now = timezone.now()
     params = {

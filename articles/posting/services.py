@@ -75,8 +75,8 @@ def comment_post(
 
     Refused for a suspended or banned author, a blocked word, or the same text twice in a short
     time; held as pending (and logged) for a watched word or a new account's first comments.
-    ``landing`` (order, reader): the page to land on, its thread's place counted with a reply
-    (the comment's ``threads_before``, for threads.selectors.comment_thread_url).
+    ``landing`` (order, reader): the page to land on, its thread's place counted as it is
+    stored (the comment's ``threads_before``, for threads.selectors.comment_thread_url).
     """
     text = prepare_comment_text(title=title, body=body)
     if parent is not None and parent.article_id != article.pk:

@@ -324,11 +324,14 @@ def page_holding(threads_before: int | None) -> int:
     return (threads_before or 0) // settings.THREAD_PAGE_SIZE + 1
 
 
-def thread_position_sql(sort: str, viewer: Viewer, *, tree: str) -> str | None:
+def thread_position_sql(
+    sort: str, viewer: Viewer, *, tree: str, new_thread: bool = False
+) -> str | None:
     """SQL counting, for ``viewer``, the threads of article ``%(article)s`` before the thread
     ``tree`` (SQL giving its tree id) in ``sort`` order (no row when that thread shows the
     viewer nothing); None for an order no index serves. Posting counts in its own statement
-    (posting/insert.py)."""
+    (posting/insert.py), where a thread just started (``new_thread``) is not in the rows the
+    statement sees: its keys are those of a thread without votes, shown to its poster."""
     if sort not in _INDEXED_ROOT_KEYS:
         return None
     # The pinned thread (first in every order) unless it is this one, then the others before
@@ -339,14 +342,21 @@ def thread_position_sql(sort: str, viewer: Viewer, *, tree: str) -> str | None:
     root_keys = ", ".join(key.format("r") for key in keys)
     roots = f"SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
     shown = _shown_sql(viewer, "r")
+    if new_thread:
+        thread = f"SELECT false AS pinned, {own} FROM (SELECT 0 AS upvotes, 0 AS downvotes,"
+        thread += f" {tree} AS tree_id) x"
+    else:
+        thread = (
+            f"SELECT {pinned_sql('x')} AS pinned, {own} FROM {_COMMENTS} x"
+            f" WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = {tree}"
+            f" AND {_shown_sql(viewer, 'x')}"
+        )
     return (
         f"SELECT CASE WHEN own.pinned THEN 0 ELSE"
         f" ({roots} AND r.parent_id IS NULL AND ROW({root_keys}) {direction} ROW({own_keys})"
         f" AND NOT {pinned_sql('r')} AND {shown})"
         f" + ({roots} AND r.parent_id IS NULL AND r.id = ({_PIN_SQL}) AND {shown}) END"
-        f" FROM (SELECT {pinned_sql('x')} AS pinned, {own} FROM {_COMMENTS} x"
-        f" WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = {tree}"
-        f" AND {_shown_sql(viewer, 'x')}) AS own"
+        f" FROM ({thread}) AS own"
     )
 
 

@@ -1,11 +1,12 @@
 import re
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Comment
-from articles.posting import wordlists
+from articles.posting import views, wordlists
 from articles.threads.selectors import comment_thread_url
 from articles.threads.viewer import Viewer
 from tests.factories import make_article, make_comment, make_realistic_thread
@@ -225,9 +226,22 @@ def test_a_reply_lands_on_the_page_of_its_thread_in_the_readers_order(
         Comment.objects.filter(pk=root.pk).update(upvotes=index % 4, downvotes=index % 3)
     make_comment(article, parent=roots[6])
     url = reverse("comment_create", args=[article.slug])
-    for root in roots:
-        response = signed_in.post(url, {"parent": root.pk, "body": f"to {root.pk}", "sort": sort})
-        reply = Comment.objects.get(body=f"to {root.pk}")
+    for root in [*roots, None, None]:  # replies, then new threads
+        body = f"to {root.pk if root else 'the article'} {Comment.objects.count()}"
+        data = {"parent": root.pk if root else "", "body": body, "sort": sort}
+        response = signed_in.post(url, data)
+        posted = Comment.objects.get(body=body)
         # Counted apart, after the commit, as any other page does it.
-        expected = comment_thread_url(reply, sort=sort, viewer=Viewer(user.pk, False))
+        expected = comment_thread_url(posted, sort=sort, viewer=Viewer(user.pk, False))
         assert response["Location"] == expected
+
+
+def test_a_stored_post_is_never_answered_with_an_error(signed_in, article, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(views, "comment_thread_url", unavailable)
+    response = signed_in.post(reverse("comment_create", args=[article.slug]), {"body": "Kept"})
+    comment = Comment.objects.get(body="Kept")
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
