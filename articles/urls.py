@@ -4,9 +4,16 @@ from django.views.decorators.http import require_GET
 from articles.accounts import views as accounts
 from articles.moderation import views as moderation
 from articles.newsroom import views as newsroom
-from articles.newsroom.feeds import LatestArticlesFeed
+from articles.newsroom.feeds import (
+    ArticleCommentsFeed,
+    LatestArticlesFeed,
+    MemberCommentsFeed,
+    TopicArticlesFeed,
+)
+from articles.notifications import views as notifications
 from articles.portability import views as portability
 from articles.posting import views as posting
+from articles.search import views as search
 from articles.site import views as site
 from articles.threads import views as threads
 from articles.votes import views as votes
@@ -15,7 +22,10 @@ urlpatterns = [
     path("", newsroom.FrontPageView.as_view(), name="home"),
     path("feed/", require_GET(LatestArticlesFeed()), name="feed_latest"),
     path("topics/<slug:slug>/", newsroom.TopicView.as_view(), name="topic_detail"),
+    path("topics/<slug:slug>/feed/", require_GET(TopicArticlesFeed()), name="feed_topic"),
+    path("search/", search.search, name="search"),
     path("articles/<slug:slug>/", threads.ArticleDetailView.as_view(), name="article_detail"),
+    path("articles/<slug:slug>/feed/", require_GET(ArticleCommentsFeed()), name="feed_article"),
     path("articles/<slug:slug>/comments/", posting.comment_create, name="comment_create"),
     path(
         "articles/<slug:slug>/comments.json",
@@ -33,7 +43,22 @@ urlpatterns = [
     path("accounts/settings/data/", accounts.account_download, name="account_download"),
     path("accounts/settings/delete/", accounts.account_delete, name="account_delete"),
     path("users/<str:username>/", accounts.profile, name="user_profile"),
+    path("users/<str:username>/feed/", require_GET(MemberCommentsFeed()), name="feed_member"),
     path("health/", site.health, name="health"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path(
+        "notifications/read-all/",
+        notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path("notifications/watch/", notifications.watch, name="notification_watch"),
+    path(
+        "notifications/unsubscribe/<str:key>/",
+        notifications.notification_unsubscribe,
+        name="notification_unsubscribe",
+    ),
 ]
 
 # Every view under moderation/ is behind moderator_required (tests/articles/test_moderation_urls).

@@ -5,6 +5,7 @@ to recent comments (a discussion moves on), a quarter answer the comment just po
 people arguing build deep chains), and nothing goes deeper than ``MAX_LEVEL``.
 """
 
+import itertools
 import random
 from datetime import timedelta
 
@@ -21,14 +22,36 @@ ANSWER_LATEST_SHARE = 0.25
 RECENT_WINDOW = 60  # mean distance back, in comments, of the comment a reply answers
 MAX_LEVEL = 10
 
+# Words of tech-news discussions, most common first: they are drawn with Zipf's law (the n-th
+# word about 1/n as often as the first), as words are in real text, so that search finds a few
+# words everywhere and most rarely, and has something to rank.
 _VOCABULARY = (
-    "server bank china ibm market price cloud data chip security open source policy trade "
-    "government customer vendor hardware software licence support risk cost argue point agree "
-    "disagree evidence report article source really think never always maybe exactly because "
-    "however anyway years people company companies network mainframe linux windows upgrade "
-    "contract local global supply chain migration legacy audit backdoor encryption compliance"
+    "the to and of a that is in it for not you this they be on are with have but as was what "
+    "can if do will just about or all would their so like more from people think one there "
+    "them an at by your has out my get no which how when who because even only been some "
+    "really other than should also any then could very much time way most make see those "
+    "server company market price cloud data security software hardware support customers "
+    "years open source linux windows network microsoft ibm government policy cost risk vendor "
+    "chip licence upgrade contract report article point evidence argue agree disagree "
+    "mainframe storage database performance migration legacy audit compliance encryption "
+    "backdoor privacy china bank trade supply chain global local enterprise developers "
+    "users platform service outage patch vulnerability exploit browser email mobile phone "
+    "apple google amazon oracle intel amd processor memory benchmark latency bandwidth "
+    "datacenter virtualization container kubernetes openstack regulation antitrust lawsuit "
+    "patent copyright subscription pricing revenue profit layoffs acquisition merger startup "
+    "investor shareholders analyst forecast quarter earnings consumer retail broadband fiber "
+    "satellite wireless spectrum carrier roaming firmware driver kernel compiler python java "
+    "javascript rust golang framework library api backup recovery ransomware malware phishing "
+    "botnet firewall password authentication biometric surveillance warrant court judge "
+    "senator parliament minister election census outsourcing offshore contractor integrator "
+    "reseller warranty refund repair battery display keyboard laptop desktop tablet printer "
+    "scanner router switch cable connector standard protocol specification interoperability "
+    "deprecation roadmap release beta preview feature bug crash reboot uptime scalability "
+    "throughput redundancy failover replication archive compression mainframes zseries "
+    "power8 itanium sparc solaris unix cobol fortran assembler punchcards terminal"
 )
 _WORDS = _VOCABULARY.split()
+_WEIGHTS = list(itertools.accumulate(1 / rank for rank in range(1, len(_WORDS) + 1)))
 
 
 def thread_shape(size: int, rng: random.Random) -> list[int | None]:
@@ -65,7 +88,7 @@ def preorder(parents: list[int | None]) -> list[int]:
 
 
 def _sentence(rng: random.Random, low: int, high: int) -> str:
-    words = rng.choices(_WORDS, k=rng.randint(low, high))
+    words = rng.choices(_WORDS, cum_weights=_WEIGHTS, k=rng.randint(low, high))
     return " ".join(words).capitalize()
 
 

@@ -38,6 +38,11 @@ def _arguments(argv):
     parser.add_argument("--posts", type=int, help="timed replies per thread size")
     parser.add_argument("--load-seconds", type=float, help="length of each gunicorn run")
     parser.add_argument(
+        "--search-comments",
+        type=int,
+        help="comments to generate and search (default 100,000; 0: no search measurement)",
+    )
+    parser.add_argument(
         "--output", type=Path, default=ROOT / "bench-results" / "latest.json", help="JSON file"
     )
     parser.add_argument(
@@ -45,15 +50,30 @@ def _arguments(argv):
     )
     args = parser.parse_args(argv)
     defaults = (
-        {"sizes": [100, 1_000], "runs": 3, "posts": 5, "load_seconds": 2.0}
+        {
+            "sizes": [100, 1_000],
+            "runs": 3,
+            "posts": 5,
+            "load_seconds": 2.0,
+            "search_comments": 2_000,
+        }
         if args.quick
-        else {"sizes": [100, 1_000, 10_000], "runs": 9, "posts": 25, "load_seconds": 10.0}
+        else {
+            "sizes": [100, 1_000, 10_000],
+            "runs": 9,
+            "posts": 25,
+            "load_seconds": 10.0,
+            "search_comments": 100_000,
+        }
     )
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
-    if args.runs < 1 or args.posts < 1 or args.load_seconds <= 0:
-        parser.error("--runs and --posts must be at least 1, --load-seconds more than 0")
+    if args.runs < 1 or args.posts < 1 or args.load_seconds <= 0 or args.search_comments < 0:
+        parser.error(
+            "--runs and --posts must be at least 1, --load-seconds more than 0,"
+            " --search-comments at least 0"
+        )
     return args
 
 
@@ -72,6 +92,7 @@ def _configure_django():
             "COMMENT_RATE_PER_IP": "1000000/m",
             "COMMENT_VOTE_RATE_PER_USER": "1000000/m",
             "COMMENT_VOTE_RATE_PER_IP": "1000000/m",
+            "SEARCH_RATE_PER_IP": "1000000/m",
         }
     )
     sys.path.insert(0, str(ROOT))
@@ -154,6 +175,17 @@ def _forget_redis_keys(url: str, prefix: str):
         server.delete(key)
 
 
+def _search(args, article, rng) -> dict | None:
+    # After posting was measured: the corpus grows the comment table the pages read.
+    if not args.search_comments:
+        return None
+    from bench import search
+
+    return search.run(
+        comments=args.search_comments, article=article, runs=args.runs, posts=args.posts, rng=rng
+    )
+
+
 def main(argv=None) -> int:
     """Run everything; exit 1 if concurrent posting lost or broke anything."""
     args = _arguments(argv)
@@ -177,6 +209,7 @@ def main(argv=None) -> int:
         # Voting and posting change the threads, so they come after every page was measured.
         voting = measure.voting(articles, votes=args.posts, warmup=3, rng=rng)
         posting = measure.posting(articles, posts=args.posts, warmup=3, rng=rng)
+        searched = _search(args, articles[args.sizes[-1]], rng)
         sizes = [
             {
                 "comments": size,
@@ -203,11 +236,16 @@ def main(argv=None) -> int:
             "sizes": sizes,
             "concurrent_posting": concurrent,
             "gunicorn": _gunicorn_runs(load_article, load_size, db, args),
+            "search": searched,
         }
-    results["targets"] = report.targets(sizes, concurrent)
+    results["targets"] = report.targets(sizes, concurrent) + (searched or {}).get("targets", [])
     results["seconds"] = round(time.perf_counter() - started, 1)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(report.table(results))
+    if searched:
+        from bench import search
+
+        print(search.table(searched))
     print(
         f"\n{results['seconds']:.0f} s (load average before: "
         f"{environment['load_average_before']} on {environment['cpus']} CPUs);"

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.notifications.context.bell",
             ],
         },
     },
@@ -342,6 +343,14 @@ THREAD_CACHE_SECONDS = env.int(
 # themselves (unset: never), and articles per page of the front page, topic pages and feed.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
 FRONT_PAGE_SIZE = env.int("FRONT_PAGE_SIZE", default=20)
+# Search (README "Search"): the PostgreSQL text search configuration of the stored vectors.
+# Migrations store it in the database (the function articles_search_config()); after changing
+# it run `manage.py search_reindex`, which stores the new one and recomputes every vector.
+SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
+if not re.fullmatch(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?", SEARCH_CONFIG):
+    raise ImproperlyConfigured("SEARCH_CONFIG must name a text search configuration (english).")
+# Searches per client address: a read, but each one ranks every match.
+SEARCH_RATE_PER_IP = env.str("SEARCH_RATE_PER_IP", default="60/m")
 if THREAD_PAGE_SIZE < 1 or THREAD_MAX_DEPTH < 2:
     raise ImproperlyConfigured("THREAD_PAGE_SIZE must be at least 1, THREAD_MAX_DEPTH at least 2.")
 
@@ -364,6 +373,8 @@ COMMENTS_JSON_RATE = env.str("COMMENTS_JSON_RATE", default="60/m")
 # Votes on comments (README "Votes and ranking"): rate-limited like posting, more generously.
 COMMENT_VOTE_RATE_PER_USER = env.str("COMMENT_VOTE_RATE_PER_USER", default="30/m")
 COMMENT_VOTE_RATE_PER_IP = env.str("COMMENT_VOTE_RATE_PER_IP", default="120/m")
+# Following and muting (README "Notifications").
+WATCH_RATE_PER_USER = env.str("WATCH_RATE_PER_USER", default="60/m")
 COMMENT_DOWNVOTES = env.bool("COMMENT_DOWNVOTES", default=True)
 COMMENT_SHOW_SCORES = env.bool("COMMENT_SHOW_SCORES", default=True)
 COMMENT_COLLAPSE_BELOW = env.int("COMMENT_COLLAPSE_BELOW", default=-4)
@@ -376,6 +387,7 @@ for _name, _rate in (
     ("COMMENTS_JSON_RATE", COMMENTS_JSON_RATE),
     ("COMMENT_VOTE_RATE_PER_USER", COMMENT_VOTE_RATE_PER_USER),
     ("COMMENT_VOTE_RATE_PER_IP", COMMENT_VOTE_RATE_PER_IP),
+    ("WATCH_RATE_PER_USER", WATCH_RATE_PER_USER),
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
         raise ImproperlyConfigured(f"{_name} must look like 5/m or 30/10m, not {_rate!r}.")

@@ -95,8 +95,9 @@ class PreferencesForm(forms.Form):
     """Display preferences."""
 
     thread_order = forms.ChoiceField(choices=Profile.ThreadOrder.choices, label="Show discussions")
-    reply_notifications = forms.BooleanField(
-        required=False, label="Mail me when someone replies to my comments"
+    notification_email = forms.ChoiceField(
+        choices=Profile.NotificationEmail.choices,
+        label="Mail me about replies, mentions and what I follow",
     )
 
 

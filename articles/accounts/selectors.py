@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from articles.accounts.usernames import username_key
-from articles.models import Article, Comment, Profile
+from articles.models import Article, Comment, Follow, Mute, Profile
 
 PROFILE_PAGE_SIZE = 20
 
@@ -54,7 +54,7 @@ def preferences(user) -> dict:
     profile = Profile.objects.filter(user=user).first() or Profile()
     return {
         "thread_order": profile.thread_order,
-        "reply_notifications": profile.reply_notifications,
+        "notification_email": profile.notification_email,
     }
 
 
@@ -89,7 +89,8 @@ def public_comments(user, page_number) -> Page:
 
 def account_data(user) -> dict:
     """Everything the forum keeps about ``user`` that they gave it or wrote: the account, its
-    addresses and preferences, and every comment they wrote in any state, with earlier versions."""
+    addresses and preferences, what they follow and mute, and every comment they wrote in any
+    state, with earlier versions."""
     comments = (
         Comment.objects.filter(author=user)
         .select_related("article")
@@ -108,6 +109,15 @@ def account_data(user) -> dict:
             ],
             "preferences": preferences(user),
         },
+        # What they follow and mute (articles/notifications), by id.
+        "follows": [
+            {"article": f.article_id, "comment": f.comment_id}
+            for f in Follow.objects.filter(user=user).order_by("id")
+        ],
+        "mutes": [
+            {"article": m.article_id, "comment": m.comment_id, "user": m.muted_user_id}
+            for m in Mute.objects.filter(user=user).order_by("id")
+        ],
         "comments": [_comment_data(c) for c in comments],
     }
 

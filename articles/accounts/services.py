@@ -14,7 +14,17 @@ from articles.accounts import selectors
 from articles.accounts.sessions import sessions_forget
 from articles.accounts.tasks import mail_send
 from articles.accounts.usernames import username_key, username_skeleton
-from articles.models import AccountSession, AuditLogEntry, Comment, CommentRevision, Profile
+from articles.models import (
+    AccountSession,
+    ArticleVisit,
+    AuditLogEntry,
+    Comment,
+    CommentRevision,
+    Follow,
+    Mute,
+    Notification,
+    Profile,
+)
 from articles.threads.cache import thread_changed
 from forum.logcontext import client_address
 
@@ -89,7 +99,7 @@ def profile_sync(*, user) -> Profile:
     return profile
 
 
-def preferences_update(*, user, thread_order: str, reply_notifications: bool) -> Profile:
+def preferences_update(*, user, thread_order: str, notification_email: str) -> Profile:
     """Save ``user``'s display preferences."""
     with transaction.atomic():
         profile = Profile.objects.select_for_update().filter(user=user).first()
@@ -97,9 +107,11 @@ def preferences_update(*, user, thread_order: str, reply_notifications: bool) ->
             profile = profile_sync(user=user)
         if thread_order not in Profile.ThreadOrder.values:
             raise ValidationError({"thread_order": "Choose one of the orders offered."})
+        if notification_email not in Profile.NotificationEmail.values:
+            raise ValidationError({"notification_email": "Choose one of the options offered."})
         profile.thread_order = thread_order
-        profile.reply_notifications = reply_notifications
-        profile.save(update_fields=["thread_order", "reply_notifications"])
+        profile.notification_email = notification_email
+        profile.save(update_fields=["thread_order", "notification_email"])
     return profile
 
 
@@ -149,6 +161,10 @@ def account_delete(*, user, password: str, keep_text: bool) -> int:
             comments.update(title="", body="", body_html="")
         count = comments.update(author=None, author_name=DELETED_ACCOUNT_NAME)
         EmailAddress.objects.filter(user=user).delete()
+        # What they followed, muted, were told and read when: theirs alone, gone with them.
+        Notification.objects.filter(recipient=user).delete()
+        for model in (Follow, Mute, ArticleVisit):
+            model.objects.filter(user=user).delete()
         Profile.objects.filter(user=user).update(deleted_at=timezone.now())
         # A colon: no one can sign up under this name (the validators refuse it).
         user.username = f"deleted:{user.pk}"

@@ -20,12 +20,20 @@ def _masked(address: str) -> str:
 
 @task()
 def mail_send(
-    *, subject: str, body: str, html: str, from_email: str, to: list[str], attempt: int = 1
+    *,
+    subject: str,
+    body: str,
+    html: str,
+    from_email: str,
+    to: list[str],
+    headers: dict[str, str] | None = None,
+    attempt: int = 1,
 ) -> None:
-    """Send one mail with its plain-text and HTML parts. A failure is logged and the mail queued
-    again, waiting longer each time, up to ``EMAIL_SEND_ATTEMPTS`` tries; then it is logged as
-    lost and the task fails (the worker records it)."""
-    message = EmailMultiAlternatives(subject, body, from_email, to)
+    """Send one mail with its plain-text and HTML parts (and extra ``headers``, such as
+    List-Unsubscribe). A failure is logged and the mail queued again, waiting longer each time,
+    up to ``EMAIL_SEND_ATTEMPTS`` tries; then it is logged as lost and the task fails (the worker
+    records it)."""
+    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
     message.attach_alternative(html, "text/html")
     try:
         message.send()
@@ -50,7 +58,13 @@ def mail_send(
         if again.get_backend().supports_defer:
             again = again.using(run_after=timezone.now() + delay)
         again.enqueue(
-            subject=subject, body=body, html=html, from_email=from_email, to=to, attempt=attempt + 1
+            subject=subject,
+            body=body,
+            html=html,
+            from_email=from_email,
+            to=to,
+            headers=headers,
+            attempt=attempt + 1,
         )
         return
     logger.info("Mail %r sent to %s", subject, ", ".join(_masked(address) for address in to))

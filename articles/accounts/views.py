@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.accounts import selectors, services
 from articles.accounts.forms import DeleteAccountForm, PreferencesForm
 from articles.formflow import submit
+from articles.notifications.selectors import user_muted
 from articles.permissions import can_moderate
 from articles.threads.selectors import comment_thread_url
 
@@ -55,6 +56,12 @@ def profile(request, username):
             "page": page,
             "comments": comments,
             "moderator": request.user.is_authenticated and can_moderate(request.user),
+            # Whether the reader muted this member (a "Mute" button for other members only).
+            "muted": (
+                user_muted(request.user.pk, member.pk)
+                if request.user.is_authenticated and request.user.pk != member.pk
+                else None
+            ),
         },
     )
 
@@ -87,7 +94,7 @@ def account_settings(request):
             services.preferences_update,
             user=request.user,
             thread_order=form.cleaned_data["thread_order"],
-            reply_notifications=form.cleaned_data["reply_notifications"],
+            notification_email=form.cleaned_data["notification_email"],
         )
         if saved:
             messages.success(request, "Your preferences were saved.")

@@ -18,6 +18,8 @@ from articles.models.moderation import (
     WordList,
 )
 from articles.models.newsroom import ArticleRevision, Topic
+from articles.models.notifications import ArticleVisit, Follow, Mute, Notification
+from articles.models.search import SearchDocument
 from articles.models.votes import ImportedScore, PinnedComment, Vote
 
 __all__ = [
@@ -26,13 +28,18 @@ __all__ = [
     "AccountSession",
     "Article",
     "ArticleRevision",
+    "ArticleVisit",
     "AuditLogEntry",
     "Comment",
     "CommentReport",
     "CommentRevision",
+    "Follow",
     "ImportedScore",
+    "Mute",
+    "Notification",
     "PinnedComment",
     "Profile",
+    "SearchDocument",
     "ThreadVersion",
     "Topic",
     "UnreliableReporter",

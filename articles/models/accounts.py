@@ -39,8 +39,15 @@ class Profile(models.Model):
     thread_order = models.CharField(
         max_length=10, choices=ThreadOrder.choices, default=ThreadOrder.OLDEST
     )
-    reply_notifications = models.BooleanField(
-        default=True, help_text="Mail me when someone replies to my comments."
+
+    class NotificationEmail(models.TextChoices):
+        IMMEDIATELY = "immediately", "At once (at most one mail per discussion an hour)"
+        DAILY = "daily", "In a daily digest"
+        NEVER = "never", "Never (notifications stay on the site)"
+
+    # How replies, mentions and what the user follows reach them by mail (articles/notifications).
+    notification_email = models.CharField(
+        max_length=12, choices=NotificationEmail.choices, default=NotificationEmail.IMMEDIATELY
     )
     # Set when the account was deleted: its personal data is gone, its comments stay.
     deleted_at = models.DateTimeField(null=True, blank=True)

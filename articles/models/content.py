@@ -292,7 +292,7 @@ class Comment(MPTTModel):
             # An article's top-level threads, for paging and sorting them without reading
             # their replies; with what the landing page after a post counts (id for the pin,
             # state for what is shown) read from the index alone. The scored orders have
-            # expression indexes of their own (migration 0013_posting).
+            # expression indexes of their own (migration 0015_posting).
             models.Index(
                 fields=["article", "tree_id"],
                 include=["lft", "rght", "id", "state"],

@@ -22,6 +22,7 @@ from articles.models import (
     UserSanction,
 )
 from articles.moderation.audit import REASON_MAX_LENGTH, record, record_on
+from articles.notifications.hooks import comment_shown
 from articles.permissions import can_moderate
 from articles.threads.cache import thread_changed
 from articles.threads.locks import lock_comment_tree
@@ -96,6 +97,9 @@ def comment_approve(
             ).values_list("reporter_id", "pk")
         )
         approved = _set_state(comment, moderator=moderator, action=Action.APPROVE, reason=reason)
+        # A held comment tells its readers now; a reported one kept did so when posted (the
+        # task writes each notification once).
+        comment_shown(comment_id=comment.pk)
         for reporter_id, report_id in dismissed.items():
             _, marked = UnreliableReporter.objects.get_or_create(
                 user_id=reporter_id, defaults={"marked_by": moderator, "report_id": report_id}

@@ -1,4 +1,4 @@
-"""Reads: the front page's tabs, topic pages, the feed, and the rules of an open thread.
+"""Reads: the front page's tabs, topic pages, the feeds, and the rules of an open thread.
 
 Each list is one query (plus the paginator's count), whatever the number of articles: the
 comment figures are aggregated in it, and the topics come as an array subquery.
@@ -7,6 +7,7 @@ comment figures are aggregated in it, and the topics come as an array subquery.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, F, Max, OuterRef, Q
 from django.db.models.functions import JSONObject
@@ -92,9 +93,12 @@ def topic_with_articles(slug: str, now=None):
     return topic, with_topic_links(articles).order_by(*_NEWEST)
 
 
-def feed_articles(now=None):
-    """The latest published articles, for the Atom feed."""
-    return Article.objects.published(now).order_by(*_NEWEST)[: settings.FRONT_PAGE_SIZE]
+def feed_articles(now=None, topic=None):
+    """The latest published articles (of ``topic``, if given), for the Atom feeds: one query."""
+    articles = Article.objects.published(now)
+    if topic is not None:
+        articles = articles.filter(topics=topic)
+    return articles.order_by(*_NEWEST)[: settings.FRONT_PAGE_SIZE]
 
 
 def comments_close_before(now=None):
@@ -125,3 +129,49 @@ def accepting_comments_sql(alias: str) -> str:
         f" AND NOT ({alias}.comment_policy = '{_POLICY.AUTO}'"
         f" AND coalesce({alias}.published_at < %(close_before)s, false)))"
     )
+
+
+def feed_article(slug: str):
+    """The published article called ``slug``, for its comments' feed (404 otherwise)."""
+    return get_object_or_404(Article.objects.published().only("title", "slug"), slug=slug)
+
+
+def feed_topic(slug: str):
+    """The topic called ``slug``, for its feed (404 if none)."""
+    return get_object_or_404(Topic, slug=slug)
+
+
+def feed_member(username: str):
+    """The active user called ``username``, for their comments' feed (404 if none)."""
+    return get_object_or_404(get_user_model().objects.filter(is_active=True), username=username)
+
+
+def _feed_comments(comments, now=None):
+    # What any reader may see: visible comments of published articles, newest first, with what
+    # an entry shows (its article's title and address, its author's name) in the same query.
+    return (
+        comments.visible()
+        .filter(article__in=Article.objects.published(now))
+        .select_related("article", "author")
+        .only(
+            "title",
+            "body_html",
+            "created_at",
+            "edited_at",
+            "author_name",
+            "article__title",
+            "article__slug",
+            "author__username",
+        )
+        .order_by("-created_at", "-id")[: settings.FRONT_PAGE_SIZE]
+    )
+
+
+def feed_article_comments(article, now=None):
+    """``article``'s latest visible comments, for its feed: one query."""
+    return _feed_comments(Comment.objects.filter(article=article), now)
+
+
+def feed_member_comments(member, now=None):
+    """``member``'s latest visible comments on published articles, for their feed: one query."""
+    return _feed_comments(Comment.objects.filter(author=member), now)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import get_usage
 
@@ -20,7 +21,8 @@ from articles.portability.selectors import (
     with_deepest_comment_level,
     with_thread_count,
 )
-from articles.threads.cache import cached_thread, thread_cache_variant, with_thread_version
+from articles.threads.cache import cached_page, thread_cache_variant, with_thread_version
+from forum.compression import IDENTITY, encoded_response, negotiated_encoding
 
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
@@ -56,8 +58,9 @@ def article_comments_json(request, slug):
 
     Comments readers cannot see keep their place in the tree but not their text or author.
     Rate-limited per address (``COMMENTS_JSON_RATE``); served from the thread cache to anonymous
-    readers, with an ETag. A thread too deep for nested JSON is refused (422) before its comments
-    are read: the depth comes with the article, in the same query.
+    readers, compressed as they accept (``forum.compression``), with an ETag. A thread too deep
+    for nested JSON is refused (422) before its comments are read: the depth comes with the
+    article, in the same query.
     """
     usage = get_usage(
         request, group="comments-json", key="ip", rate=settings.COMMENTS_JSON_RATE, increment=True
@@ -84,17 +87,26 @@ def article_comments_json(request, slug):
         )
     if number > 1 and (number - 1) * settings.THREAD_PAGE_SIZE >= article.thread_count:
         return _refusal(f"This discussion has no page {number}.", 404)
-    body = cached_thread(
-        article.pk,
-        version=article.thread_version,
-        variant=thread_cache_variant(request.user),
-        key=("json", number),
-        render=lambda: _render(article, number),
-    )
+    variant = thread_cache_variant(request.user)
+    encoding = IDENTITY
+    if variant is None:  # a signed-in reader's: fresh, and not compressed (see forum.compression)
+        body = _render(article, number)
+    else:
+        encoding = negotiated_encoding(request.headers.get("Accept-Encoding"))
+        body = cached_page(
+            article.pk,
+            version=article.thread_version,
+            variant=variant,
+            key=("json", number),
+            encoding=encoding,
+            render=lambda: _render(article, number),
+        )
+    # Each encoding is its own representation, with its own ETag.
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
+        patch_vary_headers(response, ["Accept-Encoding"])
     else:
-        response = HttpResponse(body, content_type="application/json")
+        response = encoded_response(body, encoding, "application/json")
     response["ETag"] = etag
     return response

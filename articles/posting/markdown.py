@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 __all__ = [
     "ALLOWED_ATTRIBUTES",
     "ALLOWED_TAGS",
     "ALLOWED_URL_SCHEMES",
     "LINK_REL",
+    "PROFILE_HREF",
     "code_block_lines",
     "has_block_markup",
+    "mentioned_names",
     "quote_markdown",
     "render_article_markdown",
     "render_html_message",
@@ -63,11 +68,31 @@ ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
 LINK_REL = "nofollow ugc noopener"
 
+# "@name" in a comment links to the member's profile (the URL of ``user_profile``, checked by a
+# test). A name is what usernames allow (letters, digits, "." "+" "-" "_"), not ending in
+# punctuation ("thanks @bob." mentions bob); not after a letter, digit or "@", so addresses
+# ("ann@example.com") are not mentions. "\\@bob" is an escaped "@", no mention.
+PROFILE_PREFIX = "/users/"
+_MENTION = re.compile(r"(?<![\w@.+/-])@(\w(?:[\w.+-]*\w)?)")
+# The only relative links the sanitiser keeps: a profile, its name percent-encoded.
+PROFILE_HREF = re.compile(r"/users/(?!\.+/)[A-Za-z0-9%._~+-]+/")
+_ALLOWED_SCHEME = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+
 # Elements whose content is code or fallback markup rather than prose; merely
 # unwrapping them would dump a script body or escaped tags into the comment.
 _DROP_WITH_CONTENT = frozenset(
     {"script", "style", "template", "iframe", "noscript", "noembed", "noframes", "xmp"}
 )
+
+
+def _profile_links_only(tag: str, attribute: str, value: str) -> str | None:
+    # nh3 has already dropped URLs with a scheme it does not allow; of the relative ones
+    # ("/x", "//evil.example", "/\\evil", "java%09script:"), which have no scheme to check, only
+    # a profile's exact path survives.
+    if attribute in ("href", "src") and not _ALLOWED_SCHEME.match(value):
+        return value if tag == "a" and PROFILE_HREF.fullmatch(value) else None
+    return value
+
 
 # Built once: constructing a Cleaner copies every set into Rust, which is wasted
 # work on each post.
@@ -75,13 +100,54 @@ _CLEANER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags=set(_DROP_WITH_CONTENT),
     attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    attribute_filter=_profile_links_only,
     url_schemes=set(ALLOWED_URL_SCHEMES),
     link_rel=LINK_REL,
-    # Relative and protocol-relative hrefs ("/x", "//evil.example", "java%09script:")
-    # have no scheme to check, so only absolute URLs with an allowed scheme survive.
-    url_relative="deny",
+    url_relative="pass_through",
     strip_comments=True,
 )
+
+
+def _mention_tokens(text: str) -> list[Token] | None:
+    pieces, last = [], 0
+    for found in _MENTION.finditer(text):
+        if found.start() > last:
+            piece = Token("text", "", 0)
+            piece.content = text[last : found.start()]
+            pieces.append(piece)
+        link = Token("link_open", "a", 1)
+        link.attrs = {"href": f"{PROFILE_PREFIX}{quote(found[1], safe='')}/"}
+        link.meta = {"mention": found[1]}
+        label = Token("text", "", 0)
+        label.content = found[0]
+        pieces += [link, label, Token("link_close", "a", -1)]
+        last = found.end()
+    if not pieces:
+        return None
+    if last < len(text):
+        rest = Token("text", "", 0)
+        rest.content = text[last:]
+        pieces.append(rest)
+    return pieces
+
+
+def _mentions(state: StateCore) -> None:
+    # Text inside links and code is left alone; an escaped "@" is a separate token, not text.
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, depth = [], 0
+        for token in block.children:
+            if token.type == "link_open":
+                depth += 1
+            elif token.type == "link_close":
+                depth -= 1
+            replaced = None
+            if token.type == "text" and depth == 0 and "@" in token.content:
+                replaced = _mention_tokens(token.content)
+            children.extend(replaced or [token])
+        block.children = children
+
 
 # linkify (linkify-it-py) turns bare addresses ("https://…", "www.…", "a@b.example") into links,
 # as readers expect; what it makes goes through the sanitiser like any other link.
@@ -92,6 +158,7 @@ _md.enable(["strikethrough", "linkify"])
 # oversized files). With these rules off the source stays visible as text,
 # and "![alt](url)" degrades to "!" followed by an ordinary link.
 _md.disable(["heading", "lheading", "image"])
+_md.core.ruler.after("linkify", "mention", _mentions)
 
 # Articles are written by editors, not readers: they may have headings and images, though
 # images only from https addresses (no mixed content, no data: or tracking over plain http).
@@ -115,6 +182,8 @@ _ARTICLE_CLEANER = nh3.Cleaner(
     attribute_filter=_https_images_only,
     url_schemes=set(ALLOWED_URL_SCHEMES),
     link_rel=LINK_REL,
+    # Relative and protocol-relative hrefs ("/x", "//evil.example", "java%09script:")
+    # have no scheme to check, so only absolute URLs with an allowed scheme survive.
     url_relative="deny",
     strip_comments=True,
 )
@@ -236,6 +305,17 @@ def code_block_lines(text: str) -> list[tuple[int, int]]:
         for token in _md.parse(text)
         if token.type in ("fence", "code_block") and token.map
     ]
+
+
+def mentioned_names(text: str) -> list[str]:
+    """The names ``text`` (Markdown) mentions as "@name", as :func:`render_markdown` links them
+    (not in code, links or after an escaped "@"), each once, in order."""
+    names: dict[str, None] = {}
+    for block in _md.parse(text):
+        for token in block.children or ():
+            if token.type == "link_open" and "mention" in token.meta:
+                names.setdefault(token.meta["mention"], None)
+    return list(names)
 
 
 def quote_markdown(text: str) -> str:

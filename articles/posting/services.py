@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, CommentRevision, WordList
 from articles.models.moderation import entries_of
+from articles.notifications.hooks import comment_shown
 from articles.permissions import can_delete_comment, ensure_comment_author
 from articles.posting import antiabuse, insert, text_policy, wordlists, wordmatch
 from articles.posting.markdown import render_markdown
@@ -83,7 +84,8 @@ def comment_post(
         raise ValidationError("You can only reply to a comment on the same article.")
 
     # No transaction.atomic: the call is one statement, its own transaction, and its locks are
-    # held until it ends (posting/insert.py). thread_changed then runs at once, after the commit.
+    # held until it ends (posting/insert.py). The after-commit work (thread_changed,
+    # comment_shown) then runs at once, the post being committed.
     while True:
         posted = insert.comment_insert(
             article_id=article.pk,
@@ -120,6 +122,8 @@ def comment_post(
     if parent is not None:
         parent.rght = comment.rght + 1  # as stored now, as mptt's own insert would leave it
     thread_changed(article.pk)
+    if comment.is_visible:
+        comment_shown(comment_id=comment.pk)
     return comment
 
 

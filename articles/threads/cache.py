@@ -1,4 +1,5 @@
-"""Rendered thread pages in the cache, and the one call that retires them: ``thread_changed``.
+"""Pages every anonymous reader shares, in the cache as the bytes sent (a copy per encoding),
+and the one call that retires them: ``thread_changed``.
 
 A cached page's key names three versions, and a page is found only while all three still hold:
 
@@ -31,6 +32,7 @@ from django.db.models.functions import Coalesce
 
 from articles.models import ThreadVersion
 from forum.cache import CacheUnavailable
+from forum.compression import IDENTITY, compress
 from forum.metrics import PAGE_CACHE
 
 logger = logging.getLogger(__name__)
@@ -81,38 +83,71 @@ def _token(article_id: int) -> str | None:
 
 def with_thread_version(articles):
     """``articles`` annotated with ``thread_version``, the PostgreSQL-held version of their
-    threads (0 before their first comment), for :func:`cached_thread`: read with the article
+    threads (0 before their first comment), for :func:`cached_page`: read with the article
     row a page already fetches, it costs no query of its own."""
     version = ThreadVersion.objects.filter(article=OuterRef("pk")).values("version")
     return articles.annotate(thread_version=Coalesce(Subquery(version), 0))
 
 
-def cached_thread[T](
+def _page_key(article_id: int, version: int, variant: str, key: tuple[Hashable, ...]) -> str | None:
+    token = _token(article_id)
+    if token is None:
+        return None
+    parts = [settings.RELEASE, str(article_id), str(version), token, variant, *map(str, key)]
+    return "thread:" + ":".join(parts)
+
+
+def _lookup(page_key: str, encoding: str) -> tuple[bytes | None, bytes | None]:
+    # (the copy in this encoding, or else the page as it is to compress: one read on a hit)
+    stored = cache.get(f"{page_key}:{encoding}")
+    if stored is not None or encoding == IDENTITY:
+        return stored, stored
+    return None, cache.get(f"{page_key}:{IDENTITY}")
+
+
+def cached_page(
     article_id: int,
     *,
     version: int,
-    variant: str | None,
+    variant: str,
     key: tuple[Hashable, ...],
-    render: Callable[[], T],
-) -> T:
-    """``render()``, or the copy of it cached for this release, the article's thread ``version``
-    (``ThreadVersion``, read with the article), ``variant`` and ``key`` (e.g. sort and page)."""
-    if not settings.THREAD_CACHE_SECONDS or variant is None:
-        return render()
+    encoding: str,
+    render: Callable[[], bytes | None],
+) -> bytes | None:
+    """A shared page's body in ``encoding`` (``forum.compression``): the bytes cached for this
+    release, the article's thread ``version`` (``ThreadVersion``, read with the article),
+    ``variant`` (``thread_cache_variant``, never None here), ``key`` and ``encoding``, served as
+    they are; else compressed from the cached page as it is; else ``render()``'s body, cached as
+    it is and in ``encoding``. None when ``render()`` says, with None, that this body must not
+    be shared: it is then neither cached nor compressed, and the caller serves its own.
+
+    Only bytes go in and out of the cache (a pickled bytes object loads as one copy): a hit
+    costs two reads, the token and the copy, and nothing else that grows with the thread."""
+    if not settings.THREAD_CACHE_SECONDS:
+        body = render()
+        return None if body is None else compress(body, encoding)
     try:
-        token = _token(article_id)
-        if token is None:
-            return render()
-        parts = [settings.RELEASE, str(article_id), str(version), token, variant, *map(str, key)]
-        page_key = "thread:" + ":".join(parts)
-        page = cache.get(page_key)
+        page_key = _page_key(article_id, version, variant, key)
+        stored, plain = _lookup(page_key, encoding) if page_key else (None, None)
     except CacheUnavailable:
         PAGE_CACHE.labels("error").inc()
-        return render()
-    PAGE_CACHE.labels("miss" if page is None else "hit").inc()
-    if page is None:
-        page = render()
+        page_key, stored, plain = None, None, None
+    if stored is not None:
+        PAGE_CACHE.labels("hit").inc()
+        return stored
+    if page_key is not None:
+        PAGE_CACHE.labels("miss").inc()
+    copies = {}
+    if plain is None:
+        plain = copies[IDENTITY] = render()
+        if plain is None:
+            return None
+    body = copies[encoding] = compress(plain, encoding)
+    if page_key is not None:
         # Logged and counted by the backend; the reader has the page all the same.
         with contextlib.suppress(CacheUnavailable):
-            cache.set(page_key, page, timeout=settings.THREAD_CACHE_SECONDS)
-    return page
+            cache.set_many(
+                {f"{page_key}:{name}": copy for name, copy in copies.items()},
+                timeout=settings.THREAD_CACHE_SECONDS,
+            )
+    return body

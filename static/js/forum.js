@@ -7,7 +7,8 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
     document.querySelectorAll(".comments .reply-form").forEach((form) => form.remove());
     const form = template.content.firstElementChild.cloneNode(true);
-    form.querySelector("input[name=parent]").value = link.dataset.parent;
+    // The parent's id is in its element's ("comment-123"), not repeated on every reply link.
+    form.querySelector("input[name=parent]").value = link.closest("li.comment").id.slice(8);
     link.closest(".actions").after(form);
     form.querySelector("textarea").focus();
     return;
@@ -194,3 +195,52 @@ document.addEventListener("click", (event) => {
     form.append(confirmed);
   }
 });
+
+// Times as "3 hours ago", the absolute time kept as the title (README "Notifications"). Only
+// for a <time datetime> that has a time of day; read once when the page (or a loaded page of
+// comments) arrives.
+const relativeUnits = [
+  ["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+  ["hour", 3600], ["minute", 60],
+];
+function relativeTimes(root) {
+  const format = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", { numeric: "auto" });
+  for (const time of root.querySelectorAll("time[datetime*='T']:not([data-relative])")) {
+    const seconds = (Date.parse(time.dateTime) - Date.now()) / 1000;
+    if (Number.isNaN(seconds)) continue;
+    const [unit, size] = relativeUnits.find(([, s]) => Math.abs(seconds) >= s) || ["minute", 60];
+    time.title = time.textContent;
+    time.textContent = Math.abs(seconds) < 60 ? "just now" : format.format(Math.round(seconds / size), unit);
+    time.dataset.relative = "";
+  }
+}
+relativeTimes(document);
+// Pages of comments appended by "Load more" get theirs too.
+new MutationObserver((mutations) => {
+  for (const mutation of mutations) {
+    for (const node of mutation.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) relativeTimes(node);
+  }
+}).observe(document.body, { childList: true, subtree: true });
+
+// "Next new comment": jumps from one comment marked new since the reader's last visit to the
+// next, opening collapsed threads on the way.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a.next-new");
+  if (!link) return;
+  const marks = [...document.querySelectorAll(".comment .new-badge")];
+  if (!marks.length) return;
+  event.preventDefault();
+  const next = Number(link.dataset.index || 0) % marks.length;
+  link.dataset.index = String(next + 1);
+  const comment = marks[next].closest(".comment");
+  for (let d = comment.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
+  comment.scrollIntoView({ block: "start" });
+  history.replaceState(null, "", `#${comment.id}`);
+});
+for (const link of document.querySelectorAll("a.next-new")) {
+  const count = document.querySelectorAll(".comment .new-badge").length;
+  if (count) {
+    link.hidden = false;
+    link.textContent = `Next new comment (${count} new) \u2193`;
+  }
+}

@@ -10,13 +10,16 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE_KEYS = {"url", "median_ms", "min_ms", "queries", "bytes"}
+PAGE_KEYS = {"url", "median_ms", "min_ms", "queries", "bytes", "gzip_bytes"}
 
 
 def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
     output = tmp_path / "results" / "latest.json"
     run = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--sizes", "20,60", "--output", str(output)],
+        [
+            *(sys.executable, "-m", "bench", "--quick", "--sizes", "20,60"),
+            *("--search-comments", "300", "--output", str(output)),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -40,6 +43,8 @@ def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
             assert measured["median_ms"] > 0 and measured["bytes"] > 0
         assert entry["pages"]["whole_thread"]["queries"] == 2
         assert entry["pages"]["whole_thread_cached"]["queries"] == 1
+        whole = entry["pages"]["whole_thread"]
+        assert whole["gzip_bytes"] < whole["bytes"]  # compressed for anonymous readers
         assert set(entry["post_reply"]) == {"posts", "median_ms", "min_ms", "queries"}
         assert set(entry["cast_vote"]) == {"votes", "median_ms", "min_ms", "queries"}
     concurrent = results["concurrent_posting"]
@@ -55,6 +60,10 @@ def test_a_quick_run_measures_everything_and_writes_json(tmp_path):
         "concurrent posters: errors, lost replies, tree valid",
     }
     assert "whole thread" in run.stdout and "requests/s" in run.stdout  # the printed table
+    search = results["search"]
+    assert search["comments"] == 300 and search["searching"]["documents"] >= 300
+    assert search["posting"]["posts"] > 0 and search["posting"]["ratio"] > 0
+    assert "search over 300 comments" in run.stdout
 
 
 def test_bad_options_are_refused_with_a_reason():

@@ -41,6 +41,7 @@ PAGES = {
     "login": (lambda scene: "/accounts/login/", None, "#id_password"),
     "moderation-queue": (lambda scene: "/moderation/", "axemod", ".queue-item form.mod-tools"),
     "admin-comments": (lambda scene: "/admin/articles/comment/", "axemod", "#result_list"),
+    "search": (lambda scene: "/search/?q=servers", None, ".search-results mark"),
 }
 
 

@@ -92,3 +92,9 @@ def test_moderation_queue(shoot):
     make_report(reported, reporter=make_user(), reason="spam", text=f"Spam, see {LONG_URL}"[:400])
     pages = shoot("moderation-queue", "/moderation/", username="queuemod")
     assert pages[390].locator(".queue-item").count() == 2
+
+
+def test_search_results_with_the_filters(shoot):
+    sample_article()
+    pages = shoot("search", f"/search/?q=servers+{LONG_URL[:150]}+or+ibm")
+    assert pages[390].locator(".search-result mark").count() > 0

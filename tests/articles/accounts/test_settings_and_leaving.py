@@ -33,12 +33,12 @@ def test_the_settings_page_links_email_and_password_and_saves_preferences(signed
     assert reverse("account_email") in page and reverse("account_change_password") in page
 
     response = signed_in.post(
-        reverse("account_settings"), {"thread_order": "newest", "reply_notifications": ""}
+        reverse("account_settings"), {"thread_order": "newest", "notification_email": "daily"}
     )
 
     assert response.status_code == 302
     profile = Profile.objects.get(user=user)
-    assert (profile.thread_order, profile.reply_notifications) == ("newest", False)
+    assert (profile.thread_order, profile.notification_email) == ("newest", "daily")
     bad = signed_in.post(reverse("account_settings"), {"thread_order": "sideways"})
     assert bad.status_code == 400
 

@@ -195,8 +195,9 @@ def test_queue_is_paginated_with_a_constant_number_of_queries(
     for i in range(55):
         comment = make_comment(article, author=author, body=f"held {i}")
         Comment.objects.filter(pk=comment.pk).update(state=State.PENDING)
-    # The session, the user, two permission queries, the count, the page, its open reports.
-    with django_assert_max_num_queries(7):
+    # The session, the user, two permission queries, the count, the page, its open reports, and
+    # the bell.
+    with django_assert_max_num_queries(8):
         first = as_moderator.get(reverse("moderation_queue"))
     assert len(first.context["page"].object_list) == 50
     second = as_moderator.get(reverse("moderation_queue"), {"page": 2})

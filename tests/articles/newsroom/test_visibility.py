@@ -113,7 +113,8 @@ def test_the_article_page_keeps_its_query_count_with_topics_and_drafts(
         with django_assert_num_queries(2):  # the article with its topics, the discussion
             assert client.get(article.get_absolute_url()).status_code == 200
     client.force_login(make_editor())
-    with django_assert_num_queries(4):  # session, user, article (and may edit), discussion
+    # Session, user, article (and may edit), the visit (with the bell), discussion.
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
     assert '<a href="/topics/chips/" rel="tag">Chips</a>' in response.content.decode()
 

@@ -19,6 +19,8 @@ from articles.posting.markdown import (
     ALLOWED_TAGS,
     ALLOWED_URL_SCHEMES,
     LINK_REL,
+    PROFILE_HREF,
+    mentioned_names,
     render_html_message,
     render_markdown,
     render_plain_text,
@@ -103,6 +105,8 @@ def safety_violations(fragment: str) -> list[str]:
             problems.append(f"disallowed attribute {name}={value!r} on <{tag}>")
         elif value is None:
             problems.append(f"valueless attribute {name} on <{tag}>")
+        elif name == "href" and url_scheme(value) is None and PROFILE_HREF.fullmatch(value):
+            pass  # a member's profile, the one relative link kept (mentions)
         elif name == "href" and url_scheme(value) not in ALLOWED_URL_SCHEMES:
             problems.append(f"href with scheme {url_scheme(value)!r}: {value!r}")
         elif name == "rel" and value != LINK_REL:
@@ -292,6 +296,17 @@ MARKUP_ATTACKS = {
     "md-html-entity-link-text": "[&lt;script&gt;](https://ok.example)",
     "md-percent-encoded-scheme": "[x](javascript%3Aalert(1))",
     "md-bare-url": "https://ok.example/?q=<script>alert(1)</script>",
+    # mentions: "@name" links to /users/name/, the one relative link allowed
+    "mention-quote-breakout": '@bob"onmouseover="alert(1)',
+    "mention-angle": "@bob<script>alert(1)</script>",
+    "mention-in-link": "[@bob](javascript:alert(1))",
+    "mention-dots": "@.. @../admin @bob/../../x",
+    "mention-percent": "@%2e%2e @%2F%2Fevil.example",
+    "mention-unicode-rtl": "@bob\u202egnp.exe @\u0000bob",
+    "relative-protocol": '<a href="//evil.example">x</a> [y](//evil.example) [z](/\\evil.example)',
+    "relative-users-traversal": '<a href="/users/../admin/">x</a> <a href="/users/a/b/">y</a>',
+    "relative-users-backslash": '<a href="/users/a\\b/">x</a> [y](/users/%2F%2Fevil/)',
+    "relative-other-path": '<a href="/admin/">x</a> [y](/accounts/settings/data/)',
 }
 
 ATTACKS = URL_ATTACKS + [pytest.param(payload, id=name) for name, payload in MARKUP_ATTACKS.items()]
@@ -542,3 +557,46 @@ def test_imported_messages_without_blocks_get_paragraphs_and_line_breaks():
 def test_rendered_messages_are_stable_when_imported_again():
     stored = render_markdown("**a**\n\nb")
     assert render_html_message(stored) == stored
+
+
+# ------------------------------------------------------------------------------ mentions
+
+
+@pytest.mark.parametrize(
+    ("source", "expected_names", "expected_html"),
+    [
+        (
+            "hi @bob",
+            ["bob"],
+            '<p>hi <a href="/users/bob/" rel="nofollow ugc noopener">@bob</a></p>',
+        ),
+        ("thanks @bob.", ["bob"], "@bob</a>.</p>"),
+        ("@Zoë and @zoë", ["Zoë", "zoë"], '<a href="/users/Zo%C3%AB/"'),
+        ("mail ann@example.com", [], "ann@example.com"),
+        ("`@code` and\n\n    @indented", [], "<code>@code</code>"),
+        ("[a @link](https://x.example)", [], "a @link</a>"),
+        ("\\@escaped", [], "<p>@escaped</p>"),
+        ("@@double", [], "<p>@@double</p>"),
+        ("@a.b-", ["a.b"], '<a href="/users/a.b/"'),
+    ],
+)
+def test_mentions_link_to_profiles_outside_code_and_links(source, expected_names, expected_html):
+    html = render_markdown(source)
+    assert mentioned_names(source) == expected_names
+    assert expected_html in html
+    assert_safe(html)
+    assert sanitize_html(html) == html
+
+
+def test_only_profile_paths_survive_as_relative_links():
+    html = sanitize_html(
+        '<a href="/users/bob/">a</a><a href="/users/../">b</a><a href="/admin/">c</a>'
+        '<a href="//evil.example/users/x/">d</a><a href="/users/x/?next=//evil">e</a>'
+    )
+    assert re.findall(r'href="([^"]*)"', html) == ["/users/bob/"]
+
+
+def test_the_mention_link_is_the_profile_url(settings):
+    from django.urls import reverse
+
+    assert reverse("user_profile", args=["bob"]) == "/users/bob/"

@@ -56,7 +56,7 @@ def test_signed_in_readers_bypass_the_cache(
 ):
     make_comment(article)
     signed_in.get(article.get_absolute_url())
-    with django_assert_num_queries(4):  # session, user, article, discussion
+    with django_assert_num_queries(5):  # session, user, article, visit (and bell), discussion
         signed_in.get(article.get_absolute_url())
 
 
@@ -103,7 +103,8 @@ def test_nothing_is_retired_before_the_write_commits(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         make_comment(article, title="Not committed yet")
     assert cache.get(f"thread-version:{article.pk}") == token
-    assert len(callbacks) == 1
+    # The retirement, and queueing the comment's notifications (articles/notifications/hooks.py).
+    assert len(callbacks) == 2
 
 
 def test_an_import_retires_the_cached_page(

@@ -48,4 +48,4 @@ def test_a_comment_without_a_title_has_no_heading_not_an_untitled_one(article):
     make_comment(article, body="Just text")
     html = thread_html.render_thread(selectors.thread_page(article).comments)
     assert "(untitled)" not in html
-    assert '<span class="title"></span>' in html
+    assert 'class="title"' not in html  # not even an empty one, on thousands of comments

@@ -308,9 +308,9 @@ def test_article_page_query_count_stays_flat_whoever_reads_and_however_much_is_m
         moderation.user_ban(user=viewer, moderator=moderator, reason="x")
     if viewer is not None:
         client.force_login(viewer)
-    # Signed in: the session, the user, the article (with what the viewer may do), the
-    # discussion. Anonymous: the last two.
-    with django_assert_max_num_queries(4 if viewer else 2):
+    # Signed in: the session, the user, the article (with what the viewer may do), the visit
+    # (with the bell), the discussion. Anonymous: the article and the discussion.
+    with django_assert_max_num_queries(5 if viewer else 2):
         response = client.get(article.get_absolute_url() + query)
     html = response.content.decode()
     page_tree(html)
@@ -563,7 +563,8 @@ def test_permalink_query_count_stays_flat(
     deep = max(comments, key=lambda c: c.level)
     if who != "anonymous":
         client.force_login(moderator if who == "moderator" else make_user(password=None))
-    signed_in = 2 if who != "anonymous" else 0  # the session and the user
+    # The session, the user, and the bell with the follow and mute buttons.
+    signed_in = 3 if who != "anonymous" else 0
     # The comment (with what the reader may do), its ancestors, its replies, and the number of
     # the article's page that holds it (none past the depth cap: its parent's page holds it).
     for comment in (root, deep):

@@ -118,8 +118,9 @@ def test_signed_in_article_page_query_count_does_not_grow_either(
     signed_in, article, size, django_assert_num_queries
 ):
     make_realistic_thread(article, size)
-    # Session and user, then as for anyone (what the reader may do comes with the article).
-    with django_assert_num_queries(4):
+    # Session and user, then as for anyone (what the reader may do comes with the article), and
+    # one statement recording the visit that also reads the bell, follow and mute.
+    with django_assert_num_queries(5):
         signed_in.get(article.get_absolute_url() + "?page=all")
 
 

@@ -146,8 +146,9 @@ def test_article_page_queries_stay_flat_with_votes_shown(
     with django_assert_max_num_queries(2):
         client.get(article.get_absolute_url() + query)
     client.force_login(reader)
-    # The session, the user, the article, the discussion with the reader's votes.
-    with django_assert_max_num_queries(4):
+    # The session, the user, the article, the visit (with the bell), the discussion with the
+    # reader's votes.
+    with django_assert_max_num_queries(5):
         html = client.get(article.get_absolute_url() + query).content.decode()
     pressed = set(re.findall(r'name="up" value="(\d+)" aria-pressed="true"', html))
     shown = set(re.findall(r'id="comment-(\d+)"', html))

@@ -1,5 +1,5 @@
 """Posting in one round trip: the SQL function ``articles_comment_post`` (posting/insert.py calls
-it); the indexes that find the page to land on after a post without reading the threads; no JIT.
+it); the indexes that find the page to land on after a post without reading the threads.
 
 A function, not one statement with CTEs, because the advisory locks must come before the reads
 they protect. Every part of a single statement reads from the snapshot taken when the statement
@@ -158,34 +158,6 @@ $$;
 
 _DROP = "DROP FUNCTION articles_comment_post;"
 
-# No JIT compilation on this database. The planner's estimate for a count over a big discussion
-# (the landing page after a post counts the 30,000 threads of a 100,000-comment article) crosses
-# jit_above_cost, and compiling then took 30 ms of a 60 ms statement that runs in 20 without it:
-# nothing the site runs is long enough to gain from JIT. On the database rather than as a
-# connection option, so that it holds behind PgBouncer (which refuses startup options) and for
-# commands; SET for this connection too, which the ALTER does not change. A role that does not
-# own the database cannot: it is said, and the migration goes on (set it by hand, README).
-_JIT_OFF = """
-SET jit = off;
-DO $$
-BEGIN
-    EXECUTE format('ALTER DATABASE %I SET jit = off', current_database());
-EXCEPTION WHEN insufficient_privilege THEN
-    RAISE NOTICE 'Cannot turn JIT off for this database: run ALTER DATABASE ... SET jit = off';
-END
-$$;
-"""
-_JIT_DEFAULT = """
-DO $$
-BEGIN
-    EXECUTE format('ALTER DATABASE %I RESET jit', current_database());
-EXCEPTION WHEN insufficient_privilege THEN
-    NULL;
-END
-$$;
-"""
-
-
 # The landing page after a post counts the threads before the poster's in the reader's order
 # (threads/selectors.py:thread_page_number). For the scored orders, an index in that order,
 # holding what the count reads, makes it a short index-only range scan: 1 ms instead of 20 over
@@ -207,11 +179,10 @@ _SCORED_INDEXES_DROP = "DROP INDEX comment_roots_best_idx; DROP INDEX comment_ro
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0012_accounts")]
+    dependencies = [("articles", "0014_search")]
 
     operations = [
         migrations.RunSQL(_CREATE, _DROP),
-        migrations.RunSQL(_JIT_OFF, _JIT_DEFAULT),
         migrations.RemoveIndex(model_name="comment", name="comment_article_roots_idx"),
         migrations.AddIndex(
             model_name="comment",

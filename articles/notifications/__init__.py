@@ -1,0 +1,1 @@
+"""Notifications (issue 14): replies, mentions, follows and mutes, the bell, and mail."""

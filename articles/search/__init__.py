@@ -1,0 +1,1 @@
+"""Search over published articles and visible comments (PostgreSQL full-text search)."""
