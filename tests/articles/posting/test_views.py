@@ -208,7 +208,8 @@ def test_with_the_account_cache_a_reply_costs_two_statements(
     url = reverse("comment_create", args=[article.slug])
     signed_in.get(reverse("account_settings"))  # the session and the user are cached
     wordlists.current_word_lists()
-    # the parent with its article; the posting function with the page to land on
+    # the parent with its article; the posting function with the page to land on. (After the
+    # commit, which a test's transaction defers, the notifications' task is queued: one INSERT.)
     with django_assert_num_queries(2):
         response = signed_in.post(url, {"parent": comments[size // 2].pk, "body": "Quick"})
     assert response.status_code == 302
