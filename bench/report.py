@@ -1,5 +1,7 @@
 """The benchmark's verdict and its printed table."""
 
+from bench.calibrate import multiple
+
 # The issue's targets on a 2-core machine, server-side medians.
 TARGET_WHOLE_MS = {1_000: 30, 10_000: 120}
 TARGET_CACHED_MS = {10_000: 5}  # the whole thread served from the page cache
@@ -10,6 +12,10 @@ TARGET_POST_MS = 10
 TARGET_POST_GROWTH = 1.5
 TARGET_VOTE_MS = 5
 TARGET_BEST_VS_OLDEST = 1.2
+# --scale: the large site's pages against the small one's, and the import of the large one.
+TARGET_SCALE_RATIO = 1.3
+TARGET_IMPORT_SECONDS = 120
+TARGET_IMPORT_MB = 500
 
 
 def targets(sizes: list[dict], concurrent: dict) -> list[dict]:
@@ -128,9 +134,121 @@ def table(results: dict) -> str:
             f" {run['seconds']:.0f} s: {run['requests_per_second']:.0f} requests/s,"
             f" p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms, errors {run['errors']}"
         )
-    lines.append("")
-    for t in results["targets"]:
-        lines.append(
-            f"{'met   ' if t['met'] else 'MISSED'} {t['name']}: {t['value']} (target {t['limit']})"
+    lines += ["", *_calibrated(results), "", *_verdicts(results["targets"])]
+    return "\n".join(lines)
+
+
+def _verdicts(verdicts: list[dict]) -> list[str]:
+    return [
+        f"{'met   ' if t['met'] else 'MISSED'} {t['name']}: {t['value']} (target {t['limit']})"
+        for t in verdicts
+    ]
+
+
+def calibration_lines(calibration: dict) -> list[str]:
+    """The calibration loop's time and the load average, at the start and the end of a run."""
+    start, end = calibration["start"], calibration["end"]
+    return [
+        f"calibration loop: {start['ms']:.0f} ms at the start, {end['ms']:.0f} ms at the end"
+        f" (runs {start['runs_ms']}, {end['runs_ms']}); load average {start['load_average']}"
+        f" at the start, {end['load_average']} at the end",
+    ]
+
+
+def _calibrated(results: dict) -> list[str]:
+    # Every median again, as a multiple of the calibration loop at the start of the run.
+    unit = results["calibration"]["start"]
+    lines = [
+        *calibration_lines(results["calibration"]),
+        "the medians as multiples of the calibration loop (figures of other runs and machines"
+        " compare in these):",
+        "comments │ whole   first   permalink  post    vote    cached  oldest",
+    ]
+    kinds = ("whole_thread", "first_page", "permalink")
+    for entry in results["sizes"]:
+        pages = entry["pages"]
+        values = [pages[kind]["median_ms"] for kind in kinds]
+        values += [entry["post_reply"]["median_ms"], entry["cast_vote"]["median_ms"]]
+        values += [pages["whole_thread_cached"]["median_ms"]]
+        values += [pages["whole_thread_oldest"]["median_ms"]]
+        cells = " ".join(f"{multiple(value, unit):7.4f}" for value in values)
+        lines.append(f"{entry['comments']:8,d} │ {cells}")
+    return lines
+
+
+def scale_targets(results: dict) -> list[dict]:
+    """The scale targets: each judged page within TARGET_SCALE_RATIO of the small site's time
+    with the same queries, and the large site's import time and memory."""
+    verdicts = []
+    for name, ratio in results["ratios"].items():
+        if not ratio["judged"]:
+            continue
+        verdicts.append(
+            {
+                "name": f"{name}: large vs small site (time; queries)",
+                "value": [ratio["time"], ratio["queries"]],
+                "limit": f"≤ {TARGET_SCALE_RATIO} times, the same queries",
+                "met": ratio["time"] <= TARGET_SCALE_RATIO and len(set(ratio["queries"])) == 1,
+            }
         )
+    large = results["sites"][-1]
+    imported = large["import"]
+    verdicts.append(
+        {
+            "name": f"import of {large['comments']:,} comments (s)",
+            "value": imported["seconds"],
+            "limit": f"≤ {TARGET_IMPORT_SECONDS}",
+            "met": imported["seconds"] <= TARGET_IMPORT_SECONDS,
+        }
+    )
+    verdicts.append(
+        {
+            "name": "peak memory of the import, Python process (MB)",
+            "value": imported["python_peak_mb"],
+            "limit": f"≤ {TARGET_IMPORT_MB}",
+            "met": imported["python_peak_mb"] <= TARGET_IMPORT_MB,
+        }
+    )
+    return verdicts
+
+
+def scale_table(results: dict) -> str:
+    """The scale run: each site's import and sizes, each page on both sites, the ratios."""
+    small, large = results["sites"]
+    lines = []
+    for site in (small, large):
+        imported, sizes = site["import"], site["sizes"]
+        comments = sizes["tables"]["articles_comment"]
+        lines.append(
+            f"site of {site['comments']:,} comments, {site['articles']:,} articles,"
+            f" {site['users']:,} users: imported in {imported['seconds']} s"
+            f" ({imported['comments_per_second']:,}/s), VACUUM ANALYZE"
+            f" {imported['vacuum_analyze_seconds']} s, peak memory {imported['python_peak_mb']} MB"
+            f" (Python), {imported['postgresql_peak_mb'] or '?'} MB (PostgreSQL backend);"
+            f" database {sizes['database_mb']} MB, comments {comments['total_mb']} MB"
+            f" ({comments['table_mb']} MB table, {comments['indexes_mb']} MB indexes)"
+        )
+        indexes = ", ".join(f"{name} {mb}" for name, mb in sizes["comment_indexes_mb"].items())
+        lines.append(f"  comment indexes (MB): {indexes}")
+    lines += [
+        "",
+        f"page                  │ {small['comments']:>9,} comments          │"
+        f" {large['comments']:>9,} comments          │ large ÷ small",
+        "                      │      ms      /cal   q     KB │      ms      /cal   q     KB │"
+        "  time",
+        "─" * 112,
+    ]
+    unit = results["calibration"]["start"]
+    for name, ratio in results["ratios"].items():
+        cells = []
+        for site in (small, large):
+            page = site["pages"][name]
+            kb = f"{page['bytes'] / 1024:6.0f}" if "bytes" in page else "     -"
+            cells.append(
+                f"{page['median_ms']:8.1f} {multiple(page['median_ms'], unit):9.4f}"
+                f" {page['queries']:3d} {kb}"
+            )
+        note = "" if ratio["judged"] else "  (not judged: the article grows)"
+        lines.append(f"{name:22}│ {cells[0]} │ {cells[1]} │ {ratio['time']:6.2f}{note}")
+    lines += ["", *calibration_lines(results["calibration"]), "", *_verdicts(results["targets"])]
     return "\n".join(lines)

@@ -8,11 +8,11 @@ import random
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report
+from bench import calibrate, report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,16 @@ def _sizes(text: str) -> list[int]:
     if not sizes or sizes[0] < 10:
         raise argparse.ArgumentTypeError("each size must be at least 10 comments")
     return sizes
+
+
+def _site_size(text: str) -> int:
+    try:
+        size = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError("a whole number of comments, e.g. 1000000") from None
+    if size < 1_000:
+        raise argparse.ArgumentTypeError("a site needs at least 1,000 comments")
+    return size
 
 
 def _arguments(argv):
@@ -48,7 +58,29 @@ def _arguments(argv):
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile of the largest whole thread"
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="measure a whole site of --scale-comments comments against a small one instead",
+    )
+    parser.add_argument(
+        "--scale-comments",
+        type=_site_size,
+        default=1_000_000,
+        help="comments of the large site (default 1,000,000)",
+    )
+    parser.add_argument(
+        "--scale-base",
+        type=_site_size,
+        help="comments of the small site (default 10,000, at most a tenth of the large one)",
+    )
     args = parser.parse_args(argv)
+    if args.scale:
+        args.scale_base = args.scale_base or max(1_000, min(10_000, args.scale_comments // 10))
+        if args.scale_base >= args.scale_comments:
+            parser.error("--scale-base must be smaller than --scale-comments")
+        if args.quick:
+            parser.error("--quick and --scale do not go together")
     defaults = (
         {
             "sizes": [100, 1_000],
@@ -66,6 +98,8 @@ def _arguments(argv):
             "search_comments": 100_000,
         }
     )
+    if args.scale:
+        defaults |= {"runs": 5, "posts": 15}
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -87,6 +121,10 @@ def _configure_django():
             "DEBUG": "false",
             "STATIC_MANIFEST": "false",
             "THREAD_CACHE_SECONDS": "0",
+            # Connections as a web process has them (JIT off), but without its statement
+            # timeout: a 100,000-comment thread may take longer than that on a busy machine.
+            "FORUM_PROCESS": "web",
+            "DATABASE_STATEMENT_TIMEOUT_MS": "0",
             # Posting is measured, not the posting limits: one account posts them all.
             "COMMENT_RATE_PER_USER": "1000000/m",
             "COMMENT_RATE_PER_IP": "1000000/m",
@@ -105,16 +143,20 @@ def _configure_django():
 
 
 @contextmanager
-def _throwaway_database():
-    """A new database on the server DATABASE_URL points at, dropped afterwards."""
+def _throwaway_database(label: str = "bench"):
+    """A new database on the server DATABASE_URL points at, named after its database
+    (``<name>_<label>_<pid>``), dropped afterwards."""
     from django.db import connection, connections
 
-    connection.settings_dict["TEST"]["NAME"] = f"forum_bench_{os.getpid()}"
+    name = f"{connection.settings_dict['NAME']}_{label}_{os.getpid()}"
+    connection.settings_dict["TEST"]["NAME"] = name
     original = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         yield connection.settings_dict
     finally:
         connections.close_all()
+        # Another database may have been in use since (--scale keeps two): drop this one.
+        connection.settings_dict["NAME"] = name
         connection.creation.destroy_test_db(original, verbosity=0)
 
 
@@ -186,15 +228,64 @@ def _search(args, article, rng) -> dict | None:
     )
 
 
+def _scale(args) -> int:
+    """Build the small site and the large one, each in its own database, measure both, print
+    the comparison. Exit 1 if a site could not be built or measured (an exception)."""
+    from bench import scale
+    from bench.generate import LARGEST_SHARE, PROBE_SIZE
+
+    started = time.perf_counter()
+    calibration = calibrate.calibrate()
+    # The probe article's pages are compared: the same article on both sites.
+    probe = min(PROBE_SIZE, args.scale_base // LARGEST_SHARE)
+    entries, sites = [], []
+    with ExitStack() as databases:
+        for comments in (args.scale_base, args.scale_comments):
+            database = databases.enter_context(_throwaway_database(f"scale{comments}"))["NAME"]
+            print(f"building a site of {comments:,} comments…", file=sys.stderr)
+            site = scale.build(comments, probe=probe)
+            print(f"built in {site['import']['seconds']:.1f} s", file=sys.stderr)
+            entries.append(
+                {
+                    "comments": comments,
+                    "articles": site["articles"],
+                    "users": site["users"],
+                    "import": site["import"],
+                    "sizes": scale.database_sizes(),
+                }
+            )
+            sites.append((database, site))
+        measured = scale.measure_sites(sites, runs=args.runs, posts=args.posts)
+        for entry, pages in zip(entries, measured, strict=True):
+            entry["pages"] = pages
+    results = {
+        "benchmark": "forum: scale",
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "runs": args.runs,
+        "calibration": {"start": calibration, "end": calibrate.calibrate()},
+        "sites": entries,
+        "ratios": scale.ratios(*entries),
+    }
+    results["targets"] = report.scale_targets(results)
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(report.scale_table(results))
+    print(f"\n{results['seconds']:.0f} s; results in {args.output}")
+    return 0
+
+
 def main(argv=None) -> int:
     """Run everything; exit 1 if concurrent posting lost or broke anything."""
     args = _arguments(argv)
     _configure_django()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    if args.scale:
+        return _scale(args)
     from bench import measure
 
+    calibration = calibrate.calibrate()
     started = time.perf_counter()
     rng = random.Random(5)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     with _throwaway_database() as db:
         environment = measure.environment()  # before our own work loads the machine
         articles, generated = {}, {}
@@ -233,11 +324,13 @@ def main(argv=None) -> int:
             "quick": args.quick,
             "runs": args.runs,
             "environment": environment,
+            "calibration": {"start": calibration},
             "sizes": sizes,
             "concurrent_posting": concurrent,
             "gunicorn": _gunicorn_runs(load_article, load_size, db, args),
             "search": searched,
         }
+    results["calibration"]["end"] = calibrate.calibrate()
     results["targets"] = report.targets(sizes, concurrent) + (searched or {}).get("targets", [])
     results["seconds"] = round(time.perf_counter() - started, 1)
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
@@ -246,10 +339,6 @@ def main(argv=None) -> int:
         from bench import search
 
         print(search.table(searched))
-    print(
-        f"\n{results['seconds']:.0f} s (load average before: "
-        f"{environment['load_average_before']} on {environment['cpus']} CPUs);"
-        f" results in {args.output}"
-    )
+    print(f"\n{results['seconds']:.0f} s on {environment['cpus']} CPUs; results in {args.output}")
     intact = concurrent["errors"] == 0 and concurrent["lost"] == 0 and concurrent["tree_valid"]
     return 0 if intact else 1

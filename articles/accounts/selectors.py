@@ -69,22 +69,29 @@ def public_profile(username: str):
         user = get_object_or_404(users, profile__username_key=username_key(username))
     # Karma: the net score of the comments any reader may see, with their count, in one query.
     totals = _public_comments(user).aggregate(
-        count=Count("pk"), karma=Coalesce(Sum(F("upvotes") - F("downvotes")), 0)
+        count=Count("*"), karma=Coalesce(Sum(F("upvotes") - F("downvotes")), 0)
     )
     user.comment_count, user.karma = totals["count"], totals["karma"]
     return user
 
 
 def _public_comments(user):
-    # What any reader may see: shown comments on published articles.
-    return Comment.objects.visible().filter(author=user, article__in=Article.objects.published())
+    # What any reader may see: shown comments on published articles. Excluding the few articles
+    # not public (drafts, withdrawn, scheduled) reads the member's comments from their index
+    # alone; "on a published article" joined every published article to them.
+    not_public = Article.objects.exclude(Article.public_q()).values("pk")
+    return Comment.objects.visible().filter(author=user).exclude(article__in=not_public)
 
 
-def public_comments(user, page_number) -> Page:
+def public_comments(user, page_number, *, count: int | None = None) -> Page:
     """``user``'s visible comments on published articles, newest first, one page of
-    ``PROFILE_PAGE_SIZE``."""
+    ``PROFILE_PAGE_SIZE``; ``count``, when known (``public_profile``), spares counting them
+    again."""
     comments = _public_comments(user).select_related("article").order_by("-created_at", "-id")
-    return Paginator(comments, PROFILE_PAGE_SIZE).get_page(page_number)
+    paginator = Paginator(comments, PROFILE_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(page_number)
 
 
 def account_data(user) -> dict:

@@ -17,7 +17,7 @@ from articles.models.moderation import (
     UserSanction,
     WordList,
 )
-from articles.models.newsroom import ArticleRevision, Topic
+from articles.models.newsroom import ArticleActivity, ArticleFigures, ArticleRevision, Topic
 from articles.models.notifications import ArticleVisit, Follow, Mute, Notification
 from articles.models.search import SearchDocument
 from articles.models.votes import ImportedScore, PinnedComment, Vote
@@ -27,6 +27,8 @@ __all__ = [
     "TREE_ID_SEQUENCE",
     "AccountSession",
     "Article",
+    "ArticleActivity",
+    "ArticleFigures",
     "ArticleRevision",
     "ArticleVisit",
     "AuditLogEntry",

@@ -1,6 +1,6 @@
 """What search reads: one stored, GIN-indexed text-search vector per article and per comment.
 
-The vectors live in a table of their own, written only by the triggers of migration 0013, never
+The vectors live in a table of their own, written only by the triggers of migration 0014, never
 by Python: every way a comment is written (posting, editing, the importer's COPY, moderators'
 bulk updates) is covered, and posting pays no extra statement. Not a generated column of
 ``articles_comment``: a reply shifts the lft/rght of many rows of its thread, and each rewritten

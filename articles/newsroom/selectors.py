@@ -1,16 +1,18 @@
 """Reads: the front page's tabs, topic pages, the feeds, and the rules of an open thread.
 
-Each list is one query (plus the paginator's count), whatever the number of articles: the
-comment figures are aggregated in it, and the topics come as an array subquery.
+Each list is one query (plus the paginator's count), whatever the number of articles: each
+article's comment count and latest comment time are one row of figures joined to it (kept by
+triggers, migration 0015), "Most discussed" adds up a few days' comment counts an article, and
+the topics come as an array subquery. None of them reads every comment of every article.
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, F, Max, OuterRef, Q
-from django.db.models.functions import JSONObject
+from django.db.models import F, FilteredRelation, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, JSONObject
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -24,6 +26,14 @@ DISCUSSED_DAYS = 7
 _ARTICLES = Article._meta.db_table
 _STATUS = Article.Status
 _POLICY = Article.CommentPolicy
+
+
+def with_figures(queryset):
+    """``queryset`` with ``comment_count`` and ``last_comment_at`` (ArticleFigures), joined."""
+    return queryset.annotate(
+        comment_count=Coalesce(F("figures__comment_count"), 0),
+        last_comment_at=F("figures__last_comment_at"),
+    )
 
 
 def front_tab(value: str | None) -> str:
@@ -53,15 +63,13 @@ def with_topic_names(queryset):
     return queryset.annotate(ordered_topic_names=ArraySubquery(links))
 
 
-def _with_discussion(queryset, now):
-    visible = Q(comments__state=Comment.State.VISIBLE)
-    # An imported comment without a time has the import's: it says nothing of activity.
-    dated = visible & Q(comments__time_unknown=False)
-    since = now - timedelta(days=DISCUSSED_DAYS)
-    return queryset.annotate(
-        comment_count=Count("comments", filter=visible),
-        last_comment_at=Max("comments__created_at", filter=dated),
-        recent_comments=Count("comments", filter=dated & Q(comments__created_at__gte=since)),
+def _with_recent_comments(queryset, now):
+    # Visible comments (with a known time) of the last DISCUSSED_DAYS days, counted by whole
+    # days (UTC): a few rows an article (ArticleActivity) rather than every comment.
+    since = (now - timedelta(days=DISCUSSED_DAYS)).astimezone(UTC).date()
+    recent = FilteredRelation("activity", condition=Q(activity__day__gte=since))
+    return queryset.alias(recent=recent).annotate(
+        recent_comments=Coalesce(Sum("recent__comments"), 0)
     )
 
 
@@ -78,18 +86,25 @@ _ORDERS = {
 
 
 def front_page(tab: str = DEFAULT_TAB, now=None):
-    """Published articles in ``tab``'s order, each with its topics, visible comment count, last
-    comment time and comments of the last ``DISCUSSED_DAYS`` days."""
+    """Published articles in ``tab``'s order, each with its topics, visible comment count and
+    last comment time (and for "discussed" its comments of the last ``DISCUSSED_DAYS`` days)."""
     now = now or timezone.now()
-    articles = _with_discussion(Article.objects.published(now), now)
+    articles = with_figures(Article.objects.published(now))
+    if tab == "discussed":
+        articles = _with_recent_comments(articles, now)
     return with_topic_links(articles).order_by(*_ORDERS[tab])
+
+
+def published_count(now=None) -> int:
+    """How many articles the front page lists, in every tab."""
+    return Article.objects.published(now).count()
 
 
 def topic_with_articles(slug: str, now=None):
     """The topic called ``slug`` (404 if none) and its published articles, newest first."""
     topic = get_object_or_404(Topic, slug=slug)
     now = now or timezone.now()
-    articles = _with_discussion(Article.objects.published(now).filter(topics=topic), now)
+    articles = with_figures(Article.objects.published(now).filter(topics=topic))
     return topic, with_topic_links(articles).order_by(*_NEWEST)
 
 

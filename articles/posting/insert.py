@@ -1,6 +1,6 @@
 """Inserting a new comment: the locks, every check of the author and the article, room in the tree
 and the insert (with the audit row of a held comment), in one call of the SQL function
-``articles_comment_post`` (migration 0015_posting says why a function and not one statement).
+``articles_comment_post`` (migration 0016_posting says why a function and not one statement).
 
 Posting is the hot path the issue-18 budget is about: this one statement replaces six (a
 transaction's two, locks, checks, room, insert) and, for a reply, the landing page's count.

@@ -4,7 +4,7 @@ from django.db import connection
 
 # First half of the two-part advisory lock key, so our locks never collide with another
 # application's advisory locks on the same database. Posting takes both in SQL, the author's first
-# (the posting function of migration 0015_posting, with these numbers written out: a test keeps
+# (the posting function of migration 0016_posting, with these numbers written out: a test keeps
 # them equal): the author's lock makes two identical posts sent at once both meet the duplicate
 # check, and a new account's count of comments exact.
 _TREE_LOCK_NAMESPACE = 0x636D  # "cm"

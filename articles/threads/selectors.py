@@ -279,7 +279,7 @@ def thread_page(
     )
 
 
-# For the orders an index serves (migration 0015_posting: comment_roots_best_idx,
+# For the orders an index serves (migration 0016_posting: comment_roots_best_idx,
 # comment_roots_top_idx, comment_article_roots_idx), a thread's place is counted on that index
 # from the start of the order to the thread, reading no table row: the index holds every column
 # the count needs. Each order's key without the pin, and which way the index is read.

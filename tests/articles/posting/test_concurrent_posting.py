@@ -30,7 +30,7 @@ def test_concurrent_posters_lose_nothing_and_keep_every_tree_valid(settings):
     _post_at_once_and_check(settings)
 
 
-# The tree lock as the posting function takes it (migration 0015_posting).
+# The tree lock as the posting function takes it (migration 0016_posting).
 TREE_LOCK = "PERFORM pg_advisory_xact_lock(25453, v_tree);"
 
 

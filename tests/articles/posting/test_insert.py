@@ -1,4 +1,4 @@
-"""The posting function (migration 0015_posting) against the Python it writes out in SQL."""
+"""The posting function (migration 0016_posting) against the Python it writes out in SQL."""
 
 import re
 from datetime import timedelta

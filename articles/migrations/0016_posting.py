@@ -22,7 +22,7 @@ To change the function, add a migration with ``CREATE OR REPLACE FUNCTION`` (and
 first if the parameters change).
 """
 
-from django.db import migrations, models
+from django.db import migrations
 
 _CREATE = """
 CREATE FUNCTION articles_comment_post(
@@ -179,19 +179,9 @@ _SCORED_INDEXES_DROP = "DROP INDEX comment_roots_best_idx; DROP INDEX comment_ro
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0014_search")]
+    dependencies = [("articles", "0015_scale_indexes")]
 
     operations = [
         migrations.RunSQL(_CREATE, _DROP),
-        migrations.RemoveIndex(model_name="comment", name="comment_article_roots_idx"),
-        migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(
-                condition=models.Q(("parent", None)),
-                fields=["article", "tree_id"],
-                include=("lft", "rght", "id", "state"),
-                name="comment_article_roots_idx",
-            ),
-        ),
         migrations.RunSQL(_SCORED_INDEXES, _SCORED_INDEXES_DROP),
     ]
