@@ -5,12 +5,13 @@ Each function is keyword-only, runs in one transaction, and raises ``ValidationE
 message a person can act on.
 """
 
+import logging
 import uuid
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, CommentRevision, WordList
@@ -22,6 +23,8 @@ from articles.posting.markdown import render_markdown
 from articles.posting.selectors import comment_edit_refusal
 from articles.threads.cache import thread_changed
 from articles.threads.viewer import Viewer
+
+logger = logging.getLogger(__name__)
 
 
 class CommentText(NamedTuple):
@@ -123,7 +126,12 @@ def comment_post(
         parent.rght = comment.rght + 1  # as stored now, as mptt's own insert would leave it
     thread_changed(article.pk)
     if comment.is_visible:
-        comment_shown(comment_id=comment.pk)
+        try:
+            comment_shown(comment_id=comment.pk)
+        except DatabaseError:
+            # The post is committed: it must not be answered with an error. Its readers go
+            # without the notification (the database failed under the queueing INSERT).
+            logger.exception("Comment %s stored; its notifications could not be queued", comment.pk)
     return comment
 
 

@@ -6,10 +6,11 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Comment
+from articles.notifications import hooks
 from articles.posting import views, wordlists
 from articles.threads.selectors import comment_thread_url
 from articles.threads.viewer import Viewer
-from tests.factories import make_article, make_comment, make_realistic_thread
+from tests.factories import make_article, make_comment, make_realistic_thread, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +247,18 @@ def test_a_stored_post_is_never_answered_with_an_error(signed_in, article, monke
     comment = Comment.objects.get(body="Kept")
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_whose_notifications_cannot_be_queued_is_still_answered_as_stored(monkeypatch):
+    # Outside a test's transaction, as a request runs: the after-commit work runs at once.
+    class Unavailable:
+        def enqueue(self, **kwargs):
+            raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(hooks, "notifications_send", Unavailable())
+    article, client = make_article(), Client()
+    client.force_login(make_user())
+    response = client.post(reverse("comment_create", args=[article.slug]), {"body": "Kept"})
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Kept").exists()
