@@ -65,7 +65,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user row read from the shared cache (ACCOUNT_CACHE_SECONDS).
+    "articles.accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -195,6 +196,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # Sessions that know their user, so deactivating an account ends every one of its sessions.
 SESSION_ENGINE = "articles.accounts.sessions"
+# How long a signed-in reader's session and user row are kept in Redis, so that a request reads
+# neither from PostgreSQL (articles/accounts/sessions.py, middleware.py). 0 (the default without
+# Redis): read every time; a copy in one process's memory could not be dropped by another.
+ACCOUNT_CACHE_SECONDS = env.int(
+    "ACCOUNT_CACHE_SECONDS", default=300 if env.str("REDIS_URL", default="") else 0
+)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 

@@ -1,18 +1,31 @@
-"""What happens to accounts around their sessions: deactivated or deleted accounts are logged
-out everywhere, every account has a profile in step with its name, and logins are logged for
-operators."""
+"""What happens to accounts around their sessions: a changed account's cached row is dropped,
+deactivated or deleted accounts are logged out everywhere, every account has a profile in step
+with its name, and logins are logged for operators."""
 
 import logging
+from functools import partial
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from articles.accounts.middleware import user_forget
 from articles.accounts.services import profile_sync, user_sessions_end
 from forum.logcontext import client_address
 
 logger = logging.getLogger("forum.accounts")
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="forum-forget-cached-user")
+@receiver(post_delete, sender=get_user_model(), dispatch_uid="forum-forget-deleted-user")
+def _forget_cached_user(sender, instance, **kwargs):
+    # Now, and again once committed: a request reading the old row in between may cache it.
+    if settings.ACCOUNT_CACHE_SECONDS:
+        user_forget(instance.pk)
+        transaction.on_commit(partial(user_forget, instance.pk))
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="forum-end-sessions-on-deactivation")

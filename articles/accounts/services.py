@@ -6,11 +6,12 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 
 from articles.accounts import selectors
+from articles.accounts.sessions import sessions_forget
 from articles.accounts.tasks import mail_send
 from articles.accounts.usernames import username_key, username_skeleton
 from articles.models import (
@@ -75,9 +76,17 @@ def login_rate_limited(request, *, login: str) -> bool:
 
 
 def user_sessions_end(*, user_id: int) -> int:
-    """Log a user out everywhere: delete all their sessions. Returns how many there were."""
-    deleted, _ = AccountSession.objects.filter(user_id=user_id).delete()
-    return deleted
+    """Log a user out everywhere: delete all their sessions and their cached copies. Returns how
+    many there were."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {AccountSession._meta.db_table} WHERE user_id = %s"  # noqa: S608
+            " RETURNING session_key",
+            [user_id],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+    sessions_forget(keys)
+    return len(keys)
 
 
 def profile_sync(*, user) -> Profile:

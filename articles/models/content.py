@@ -306,7 +306,9 @@ class Comment(MPTTModel):
             ),
             # An article's top-level threads, for paging and sorting them without reading
             # their replies, nor their own rows: with what each order and the shown-threads test
-            # read (an article of 30,000 threads took 60 ms to page through table rows).
+            # read (an article of 30,000 threads took 60 ms to page through table rows), and the
+            # landing page after a post counts. The scored orders have expression indexes of
+            # their own for that count (migration 0016_posting).
             models.Index(
                 fields=["article", "tree_id"],
                 include=["lft", "rght", "id", "state", "upvotes", "downvotes"],

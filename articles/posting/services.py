@@ -10,18 +10,18 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditLogEntry, Comment, CommentRevision, WordList
 from articles.models.moderation import entries_of
 from articles.notifications.hooks import comment_shown
 from articles.permissions import can_delete_comment, ensure_comment_author
-from articles.posting import antiabuse, text_policy, wordlists, wordmatch
+from articles.posting import antiabuse, insert, text_policy, wordlists, wordmatch
 from articles.posting.markdown import render_markdown
 from articles.posting.selectors import comment_edit_refusal
 from articles.threads.cache import thread_changed
-from articles.threads.locks import lock_for_posting
+from articles.threads.viewer import Viewer
 
 
 class CommentText(NamedTuple):
@@ -64,64 +64,81 @@ def preview_html(body: str) -> str:
 
 
 def comment_post(
-    *, article: Article, parent: Comment | None, author, body: str, title: str = ""
+    *,
+    article: Article,
+    parent: Comment | None,
+    author,
+    body: str,
+    title: str = "",
+    landing: tuple[str, Viewer] | None = None,
 ) -> Comment:
     """Post a top-level comment on ``article``, or a reply to ``parent`` at any depth.
 
     Refused for a suspended or banned author, a blocked word, or the same text twice in a short
     time; held as pending (and logged) for a watched word or a new account's first comments.
+    ``landing`` (order, reader): the page to land on, its thread's place counted as it is
+    stored (the comment's ``threads_before``, for threads.selectors.comment_thread_url).
     """
     text = prepare_comment_text(title=title, body=body)
     if parent is not None and parent.article_id != article.pk:
         raise ValidationError("You can only reply to a comment on the same article.")
 
-    with transaction.atomic():
-        lock_for_posting(author_id=author.pk, tree_id=parent.tree_id if parent else None)
-        # After the locks, so a thread locked, a parent hidden (under the thread's lock) or a
-        # duplicate posted a moment ago is seen.
-        checks = antiabuse.posting_checks(
+    # No transaction.atomic: the call is one statement, its own transaction, and its locks are
+    # held until it ends (posting/insert.py). The after-commit work (thread_changed,
+    # comment_shown) then runs at once, the post being committed.
+    while True:
+        posted = insert.comment_insert(
             article_id=article.pk,
             parent_id=parent.pk if parent else None,
             author_id=author.pk,
-            body=text.body,
-        )
-        if not checks.comments_open:
-            raise ValidationError("Comments on this article are closed.")
-        if not checks.email_verified:
-            raise antiabuse.unverified_error()
-        if parent is not None and not checks.parent_shown:
-            raise ValidationError("You can only reply to a comment that is shown.")
-        if checks.sanctioned:
-            antiabuse.ensure_may_write(author)  # reads the sanction, to say why and until when
-        if checks.duplicate:
-            raise antiabuse.duplicate_error()
-        antiabuse.ensure_no_blocked_word(text.folded, checks.word_lists.blocked)
-        hold_reason = antiabuse.hold_reason(folded_text=text.folded, checks=checks)
-        comment = Comment(
-            article=article,
-            parent=parent,
-            author=author,
             title=text.title,
             body=text.body,
             body_html=text.body_html,
-            state=Comment.State.PENDING if hold_reason else Comment.State.VISIBLE,
+            folded=text.folded,
+            landing=landing,
         )
-        if parent is None:
-            Comment.objects.insert_root(comment)
-        else:
-            Comment.objects.insert_reply(comment, parent)
-        if hold_reason:
-            AuditLogEntry.objects.create(
-                action=AuditLogEntry.Action.HOLD,
-                comment=comment,
-                article=article,
-                target_user=author,
-                reason=hold_reason,
-            )
-        thread_changed(article.pk)
-        if not hold_reason:
-            comment_shown(comment_id=comment.pk)
+        if posted.refusal != "sanctioned":
+            break
+        # Reads the sanction, to say why and until when; lifted in the meantime: try again.
+        antiabuse.ensure_may_write(author)
+    _refuse(posted)
+    comment = Comment(
+        pk=posted.comment_id,
+        article=article,
+        parent=parent,
+        author=author,
+        title=text.title,
+        body=text.body,
+        body_html=text.body_html,
+        state=posted.state,
+        created_at=posted.created_at,
+        tree_id=posted.tree_id,
+        lft=posted.lft,
+        rght=posted.lft + 1,
+        level=posted.level,
+    )
+    comment._state.adding, comment._state.db = False, DEFAULT_DB_ALIAS  # as if read back
+    comment.threads_before = posted.threads_before
+    if parent is not None:
+        parent.rght = comment.rght + 1  # as stored now, as mptt's own insert would leave it
+    thread_changed(article.pk)
+    if comment.is_visible:
+        comment_shown(comment_id=comment.pk)  # a failure to queue is logged, never raised
     return comment
+
+
+def _refuse(posted: insert.Posted) -> None:
+    # The message for each refusal of posting/insert.py.
+    if posted.refusal == "closed":
+        raise ValidationError("Comments on this article are closed.")
+    if posted.refusal == "unverified":
+        raise antiabuse.unverified_error()
+    if posted.refusal == "parent_hidden":
+        raise ValidationError("You can only reply to a comment that is shown.")
+    if posted.refusal == "duplicate":
+        raise antiabuse.duplicate_error()
+    if posted.refusal == "blocked":
+        raise antiabuse.blocked_word_error(posted.blocked_word)
 
 
 def comment_bulk_insert(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,6 +103,11 @@ def comment_create(request, slug):
     form = CommentForm(request.POST)
     parent, article = _parent_and_article(form, slug)
     if form.is_valid():
+        sort = thread_sort(request.POST.get("sort"))
+        # Moderators are staff (grant_moderator makes them so): for everyone else the
+        # permission lookup's two queries would only confirm they see what readers see.
+        moderator = request.user.is_staff and can_moderate(request.user)
+        viewer = Viewer(request.user.pk, moderator)
         posted, comment = submit(
             form,
             services.comment_post,
@@ -110,16 +116,20 @@ def comment_create(request, slug):
             author=request.user,
             title=form.cleaned_data["title"],
             body=form.cleaned_data["body"],
+            landing=(sort, viewer),  # the page to land on is counted as it is stored
         )
         if posted:
             if not comment.is_visible:
                 messages.info(request, "Your comment awaits review by a moderator.")
-            sort = thread_sort(request.POST.get("sort"))
-            # Moderators are staff (grant_moderator makes them so): for everyone else the
-            # permission lookup's two queries would only confirm they see what readers see.
-            moderator = request.user.is_staff and can_moderate(request.user)
-            viewer = Viewer(request.user.pk, moderator)
-            return redirect(comment_thread_url(comment, sort=sort, viewer=viewer))
+            try:
+                url = comment_thread_url(
+                    comment, sort=sort, viewer=viewer, threads_before=comment.threads_before
+                )
+            except DatabaseError:
+                # Stored: the answer must not say otherwise. Only the page number is missing
+                # (the "Most replies" order counts apart, after the commit).
+                url = f"{article.get_absolute_url()}#comment-{comment.pk}"
+            return redirect(url)
     # The parent is shown again only if readers may see it here: never a hidden comment's text.
     if parent is not None and not (parent.is_visible and parent.article_id == article.pk):
         parent = None

@@ -1,10 +1,10 @@
 """The blocked and watched word lists as this process knows them.
 
 They live in the database (``WordList``, edited by moderators in the admin) and every post needs
-them, so each process keeps the last copy it read with the lists' versions. The posting checks'
-one query (antiabuse.posting_checks) says what the versions are now and brings the words along
-only when they differ from the copy's: an edit in the admin applies to the very next post in
-every process, and posting gains no query.
+them, so each process keeps the last copy it read with the lists' versions. The posting function
+(posting/insert.py) compares the versions now with the copy's and brings the words back, storing
+nothing, only when they differ: an edit in the admin applies to the very next post in every
+process, and posting gains no query but after an edit.
 """
 
 from typing import NamedTuple

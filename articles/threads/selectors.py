@@ -8,7 +8,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Comment
+from articles.models import Article, Comment, PinnedComment
 from articles.permissions import (
     PENDING,
     VISIBLE,
@@ -279,26 +279,86 @@ def thread_page(
     )
 
 
+# For the orders an index serves (migration 0016_posting: comment_roots_best_idx,
+# comment_roots_top_idx, comment_article_roots_idx), a thread's place is counted on that index
+# from the start of the order to the thread, reading no table row: the index holds every column
+# the count needs. Each order's key without the pin, and which way the index is read.
+_PIN_SQL = (
+    f"SELECT p.comment_id FROM {PinnedComment._meta.db_table} p WHERE p.article_id = %(article)s"
+)
+_INDEXED_ROOT_KEYS = {
+    "best": ([root_keys_sql("{0}")["best"], "{0}.tree_id"], "<"),
+    "top": ([root_keys_sql("{0}")["top"], "{0}.tree_id"], "<"),
+    "oldest": (["{0}.tree_id"], "<"),
+    "newest": (["{0}.tree_id"], ">"),
+}
+
+
 def thread_page_number(
     comment: Comment, *, sort: str = DEFAULT_SORT, viewer: Viewer = ANONYMOUS
 ) -> int:
     """The page of its article, in ``sort`` order, that holds ``comment``'s thread for
     ``viewer`` (one query)."""
-    own = (
-        f"(SELECT {', '.join(_root_order_sql('x')[sort])} FROM {_COMMENTS} x"
-        " WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = %(tree)s"
-        f" AND {_shown_sql(viewer, 'x')})"
-    )
-    sql = (
-        f"SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
-        f" AND r.parent_id IS NULL AND {_shown_sql(viewer, 'r')}"
-        f" AND ROW({', '.join(_ROOT_ORDER_SQL[sort])}) < {own}"
-    )
     params = {"article": comment.article_id, "tree": comment.tree_id, "user": viewer.user_id}
+    if sort in _INDEXED_ROOT_KEYS:
+        sql = thread_position_sql(sort, viewer, tree="%(tree)s")
+    else:
+        own = (
+            f"(SELECT {', '.join(_root_order_sql('x')[sort])} FROM {_COMMENTS} x"
+            " WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = %(tree)s"
+            f" AND {_shown_sql(viewer, 'x')})"
+        )
+        sql = (
+            f"SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
+            f" AND r.parent_id IS NULL AND {_shown_sql(viewer, 'r')}"
+            f" AND ROW({', '.join(_ROOT_ORDER_SQL[sort])}) < {own}"
+        )
     with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
-        (before_count,) = cursor.fetchone()
-    return before_count // settings.THREAD_PAGE_SIZE + 1
+        row = cursor.fetchone()
+    return page_holding(row[0] if row else None)
+
+
+def page_holding(threads_before: int | None) -> int:
+    """The page number of the thread with ``threads_before`` threads before it (None: a thread
+    that shows nothing, counted as the first)."""
+    return (threads_before or 0) // settings.THREAD_PAGE_SIZE + 1
+
+
+def thread_position_sql(
+    sort: str, viewer: Viewer, *, tree: str, new_thread: bool = False
+) -> str | None:
+    """SQL counting, for ``viewer``, the threads of article ``%(article)s`` before the thread
+    ``tree`` (SQL giving its tree id) in ``sort`` order (no row when that thread shows the
+    viewer nothing); None for an order no index serves. Posting counts in its own statement
+    (posting/insert.py), where a thread just started (``new_thread``) is not in the rows the
+    statement sees: its keys are those of a thread without votes, shown to its poster."""
+    if sort not in _INDEXED_ROOT_KEYS:
+        return None
+    # The pinned thread (first in every order) unless it is this one, then the others before
+    # it in the order's key, counted on the order's index.
+    keys, direction = _INDEXED_ROOT_KEYS[sort]
+    own = ", ".join(f"{key.format('x')} AS k{index}" for index, key in enumerate(keys))
+    own_keys = ", ".join(f"own.k{index}" for index in range(len(keys)))
+    root_keys = ", ".join(key.format("r") for key in keys)
+    roots = f"SELECT count(*) FROM {_COMMENTS} r WHERE r.article_id = %(article)s"
+    shown = _shown_sql(viewer, "r")
+    if new_thread:
+        thread = f"SELECT false AS pinned, {own} FROM (SELECT 0 AS upvotes, 0 AS downvotes,"
+        thread += f" {tree} AS tree_id) x"
+    else:
+        thread = (
+            f"SELECT {pinned_sql('x')} AS pinned, {own} FROM {_COMMENTS} x"
+            f" WHERE x.article_id = %(article)s AND x.parent_id IS NULL AND x.tree_id = {tree}"
+            f" AND {_shown_sql(viewer, 'x')}"
+        )
+    return (
+        f"SELECT CASE WHEN own.pinned THEN 0 ELSE"
+        f" ({roots} AND r.parent_id IS NULL AND ROW({root_keys}) {direction} ROW({own_keys})"
+        f" AND NOT {pinned_sql('r')} AND {shown})"
+        f" + ({roots} AND r.parent_id IS NULL AND r.id = ({_PIN_SQL}) AND {shown}) END"
+        f" FROM ({thread}) AS own"
+    )
 
 
 def subthread_for_comment(
@@ -343,11 +403,19 @@ def thread_query(sort: str, number: int | None) -> str:
 
 
 def comment_thread_url(
-    comment: Comment, *, sort: str = DEFAULT_SORT, viewer: Viewer = ANONYMOUS
+    comment: Comment,
+    *,
+    sort: str = DEFAULT_SORT,
+    viewer: Viewer = ANONYMOUS,
+    threads_before: int | None = None,
 ) -> str:
     """Where ``comment`` shows in its discussion, for ``viewer``: the page of its article holding
-    its thread, or, past the depth cap, its parent's permalink page."""
+    its thread, or, past the depth cap, its parent's permalink page. ``threads_before``: that
+    thread's place, when already counted (thread_position_sql), spares the query."""
     if comment.level >= settings.THREAD_MAX_DEPTH:
         return f"{reverse('comment_detail', args=[comment.parent_id])}#comment-{comment.pk}"
-    number = thread_page_number(comment, sort=sort, viewer=viewer)
+    if threads_before is None:
+        number = thread_page_number(comment, sort=sort, viewer=viewer)
+    else:
+        number = page_holding(threads_before)
     return f"{comment.article.get_absolute_url()}{thread_query(sort, number)}#comment-{comment.pk}"

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from articles.models import AuditLogEntry, Comment, UserSanction
-from articles.posting import antiabuse, services
+from articles.posting import insert, services
 from articles.posting.wordmatch import find_listed_word, fold
 from tests.factories import make_article, make_comment, make_user, set_word_lists
 
@@ -61,10 +61,10 @@ HOUR = timedelta(hours=1)
         ("ban", -HOUR, None, True, False),
     ],
 )
-def test_the_posting_checks_see_a_sanction_exactly_when_it_is_in_force(
+def test_the_posting_function_sees_a_sanction_exactly_when_it_is_in_force(
     article, user, moderator, kind, starts, ends, lifted, in_force
 ):
-    # The posting path asks in SQL what UserSanctionQuerySet.active() asks through the ORM.
+    # The posting function asks in SQL what UserSanctionQuerySet.active() asks through the ORM.
     now = timezone.now()
     UserSanction.objects.create(
         user=user,
@@ -75,29 +75,36 @@ def test_the_posting_checks_see_a_sanction_exactly_when_it_is_in_force(
         ends_at=ends and now + ends,
         lifted_at=now if lifted else None,
     )
-    checks = antiabuse.posting_checks(
-        article_id=article.pk, parent_id=None, author_id=user.pk, body="x"
-    )
-    assert checks.sanctioned is in_force
+    posted = _insert(article.pk, user)
+    assert (posted.refusal == "sanctioned") is in_force
     assert UserSanction.objects.in_force_for(user.pk).exists() is in_force
 
 
-def test_the_posting_checks_name_a_missing_article_closed(user):
-    checks = antiabuse.posting_checks(article_id=0, parent_id=None, author_id=user.pk, body="x")
-    assert checks.comments_open is False
+def _insert(article_id, author, body="x"):
+    return insert.comment_insert(
+        article_id=article_id,
+        parent_id=None,
+        author_id=author.pk,
+        title="",
+        body=body,
+        body_html=f"<p>{body}</p>",
+        folded=fold(body),
+    )
+
+
+def test_the_posting_function_names_a_missing_article_closed(user):
+    assert _insert(0, user).refusal == "closed"
 
 
 @override_settings(MODERATION_HOLD_FIRST_COMMENTS=3)
-def test_the_posting_checks_count_earlier_comments_up_to_the_hold(article, user):
-    counts = []
-    for _ in range(5):
-        counts.append(
-            antiabuse.posting_checks(
-                article_id=article.pk, parent_id=None, author_id=user.pk, body="x"
-            ).earlier_comments
-        )
-        make_comment(article, author=user)
-    assert counts == [0, 1, 2, 3, 3]
+def test_the_posting_function_holds_a_new_accounts_first_comments(article, user):
+    posted = [_insert(article.pk, user, body=f"number {n}") for n in range(5)]
+    assert [p.state for p in posted] == ["pending"] * 3 + ["visible"] * 2
+    assert {p.hold_reason for p in posted[:3]} == {
+        "New account: its first 3 comments are reviewed."
+    }
+    held = AuditLogEntry.objects.filter(action=AuditLogEntry.Action.HOLD, target_user=user)
+    assert sorted(held.values_list("comment_id", flat=True)) == [p.comment_id for p in posted[:3]]
 
 
 def test_a_deleted_comment_may_be_posted_again(article, user):

@@ -1,11 +1,16 @@
 import re
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Comment
-from tests.factories import make_article, make_comment, make_realistic_thread
+from articles.notifications import hooks
+from articles.posting import views, wordlists
+from articles.threads.selectors import comment_thread_url
+from articles.threads.viewer import Viewer
+from tests.factories import make_article, make_comment, make_realistic_thread, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -186,9 +191,74 @@ def test_posting_a_reply_costs_the_same_few_queries_at_any_thread_size(
 ):
     comments = make_realistic_thread(article, size)
     url = reverse("comment_create", args=[article.slug])
-    # session, user, parent with its article; savepoint, locks, checks, room, insert, release;
-    # the page to land on
-    with django_assert_max_num_queries(10):
+    wordlists.current_word_lists()  # this process's copy is current (see test_wordmatch)
+    # session, user, parent with its article; the posting function (locks, checks, room,
+    # insert, and the page to land on, counted in the same statement)
+    with django_assert_max_num_queries(4):
         response = signed_in.post(url, {"parent": comments[size // 2].pk, "body": "Quick"})
     assert response.status_code == 302
     assert Comment.objects.get(body="Quick").parent == comments[size // 2]
+
+
+@pytest.mark.parametrize("size", [10, 2_000])
+def test_with_the_account_cache_a_reply_costs_two_statements(
+    signed_in, article, size, settings, django_assert_num_queries
+):
+    settings.ACCOUNT_CACHE_SECONDS = 300  # the default with Redis
+    comments = make_realistic_thread(article, size)
+    url = reverse("comment_create", args=[article.slug])
+    signed_in.get(reverse("account_settings"))  # the session and the user are cached
+    wordlists.current_word_lists()
+    # the parent with its article; the posting function with the page to land on. (After the
+    # commit, which a test's transaction defers, the notifications' task is queued: one INSERT.)
+    with django_assert_num_queries(2):
+        response = signed_in.post(url, {"parent": comments[size // 2].pk, "body": "Quick"})
+    assert response.status_code == 302
+    assert Comment.objects.get(body="Quick").parent == comments[size // 2]
+
+
+@pytest.mark.parametrize("sort", ["best", "top", "oldest", "newest", "replies"])
+def test_a_reply_lands_on_the_page_of_its_thread_in_the_readers_order(
+    signed_in, user, article, settings, sort
+):
+    settings.THREAD_PAGE_SIZE = 2
+    settings.COMMENT_RATE_PER_USER = "100/m"
+    roots = [make_comment(article) for _ in range(7)]
+    for index, root in enumerate(roots):
+        Comment.objects.filter(pk=root.pk).update(upvotes=index % 4, downvotes=index % 3)
+    make_comment(article, parent=roots[6])
+    url = reverse("comment_create", args=[article.slug])
+    for root in [*roots, None, None]:  # replies, then new threads
+        body = f"to {root.pk if root else 'the article'} {Comment.objects.count()}"
+        data = {"parent": root.pk if root else "", "body": body, "sort": sort}
+        response = signed_in.post(url, data)
+        posted = Comment.objects.get(body=body)
+        # Counted apart, after the commit, as any other page does it.
+        expected = comment_thread_url(posted, sort=sort, viewer=Viewer(user.pk, False))
+        assert response["Location"] == expected
+
+
+def test_a_stored_post_is_never_answered_with_an_error(signed_in, article, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(views, "comment_thread_url", unavailable)
+    response = signed_in.post(reverse("comment_create", args=[article.slug]), {"body": "Kept"})
+    comment = Comment.objects.get(body="Kept")
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_whose_notifications_cannot_be_queued_is_still_answered_as_stored(monkeypatch):
+    # Outside a test's transaction, as a request runs: the after-commit work runs at once.
+    class Unavailable:
+        def enqueue(self, **kwargs):
+            raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(hooks, "notifications_send", Unavailable())
+    article, client = make_article(), Client()
+    client.force_login(make_user())
+    response = client.post(reverse("comment_create", args=[article.slug]), {"body": "Kept"})
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Kept").exists()
