@@ -3,6 +3,7 @@ triggers whatever path writes: posting, moderation, votes, bulk import, deletes;
 shows from them; and their check and repair."""
 
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +13,8 @@ from django.db import connection
 from articles.accounts.selectors import public_profile
 from articles.models import Article, Comment, MemberFigures
 from articles.moderation import services as moderation
-from articles.posting.services import comment_delete
+from articles.posting.services import comment_delete, comment_post
+from articles.votes.selectors import member_figure_problems
 from articles.votes.services import DOWN, UP, vote_cast
 from tests.factories import (
     make_article,
@@ -100,3 +102,47 @@ def test_the_checker_finds_and_repairs_wrong_member_figures():
     call_command("check_vote_counts", "--repair", stdout=out)
     assert "karma of 2 member(s)" in out.getvalue()
     assert (figures(member), figures(lost)) == ((1, 2), (1, 0))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_votes_posts_and_moderation_at_once_keep_the_figures_right_without_deadlock():
+    member, article, moderator = make_user(), make_article(), make_moderator()
+    comments = [make_comment(article, author=member) for _ in range(6)]
+    make_votes(comments[3], up=2)
+    voters = [make_user(password=None) for _ in range(4)]
+    failures = []
+    start = threading.Barrier(len(voters) + 2)
+
+    def run(work):
+        try:
+            start.wait()
+            work()
+        except Exception as error:  # reported by the assertion below
+            failures.append(repr(error))
+        finally:
+            connection.close()
+
+    def votes(voter):
+        # On the comments a post shifts (its parent, and those after it), not on those hidden.
+        for comment in comments[:3]:
+            vote_cast(comment_id=comment.pk, voter=voter, value=UP)
+
+    def posts():
+        for number in range(10):
+            comment_post(article=article, parent=comments[0], author=member, body=f"Reply {number}")
+
+    def moderates():
+        for comment in comments[3:] * 2:
+            moderation.comment_hide(comment=comment, moderator=moderator, reason="rude")
+            moderation.comment_restore(comment=comment, moderator=moderator)
+
+    works = [lambda v=v: votes(v) for v in voters] + [posts, moderates]
+    threads = [threading.Thread(target=run, args=[work]) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert failures == []
+    assert member_figure_problems() == []
+    assert figures(member) == (16, 14)  # 4 voters on 3 comments, 2 votes before
