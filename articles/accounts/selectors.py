@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from articles.accounts.usernames import username_key
-from articles.models import Article, Comment, Follow, Mute, Profile
+from articles.models import Article, Comment, Follow, MemberFigures, Mute, Profile
 
 PROFILE_PAGE_SIZE = 20
 
@@ -61,26 +61,35 @@ def preferences(user) -> dict:
 def public_profile(username: str):
     """The active user named ``username`` (exactly, or by its key) with ``comment_count`` and
     ``karma`` (their net score), of the visible comments on published articles only: what any
-    reader may see. 404 for no such user
-    or a deleted one."""
-    users = get_user_model().objects.filter(is_active=True).select_related("profile")
+    reader may see. 404 for no such user or a deleted one.
+
+    Both come from the member's figures (kept by triggers, migration 0017), read with the user,
+    less what their comments on the few articles not public (drafts, withdrawn, scheduled) add:
+    no page reads all of a member's comments."""
+    users = get_user_model().objects.filter(is_active=True).select_related("profile", "figures")
     user = users.filter(username=username).first()
     if user is None:
         user = get_object_or_404(users, profile__username_key=username_key(username))
-    # Karma: the net score of the comments any reader may see, with their count, in one query.
-    totals = _public_comments(user).aggregate(
-        count=Count("*"), karma=Coalesce(Sum(F("upvotes") - F("downvotes")), 0)
+    figures = getattr(user, "figures", None) or MemberFigures()
+    hidden = (
+        Comment.objects.visible()
+        .filter(author=user, article__in=_not_public())
+        .aggregate(count=Count("*"), karma=Coalesce(Sum(F("upvotes") - F("downvotes")), 0))
     )
-    user.comment_count, user.karma = totals["count"], totals["karma"]
+    user.comment_count = figures.comment_count - hidden["count"]
+    user.karma = figures.karma - hidden["karma"]
     return user
+
+
+def _not_public():
+    return Article.objects.exclude(Article.public_q()).values("pk")
 
 
 def _public_comments(user):
     # What any reader may see: shown comments on published articles. Excluding the few articles
     # not public (drafts, withdrawn, scheduled) reads the member's comments from their index
     # alone; "on a published article" joined every published article to them.
-    not_public = Article.objects.exclude(Article.public_q()).values("pk")
-    return Comment.objects.visible().filter(author=user).exclude(article__in=not_public)
+    return Comment.objects.visible().filter(author=user).exclude(article__in=_not_public())
 
 
 def public_comments(user, page_number, *, count: int | None = None) -> Page:

@@ -1,6 +1,6 @@
 """The app's models, one module per feature; imported from here, as Django expects."""
 
-from articles.models.accounts import AccountSession, Profile
+from articles.models.accounts import AccountSession, MemberFigures, Profile
 from articles.models.content import (
     SOURCE_NAMES,
     TREE_ID_SEQUENCE,
@@ -37,6 +37,7 @@ __all__ = [
     "CommentRevision",
     "Follow",
     "ImportedScore",
+    "MemberFigures",
     "Mute",
     "Notification",
     "PinnedComment",

@@ -54,3 +54,30 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"Profile of user {self.user_id}"
+
+
+class MemberFigures(models.Model):
+    """A member's visible comments and their net score (karma), on every article, kept by
+    triggers on the comment table (migration 0017) whatever path writes comments or votes: a
+    profile reads them with the user rather than counting the member's comments. No row: no
+    comment yet.
+
+    The triggers lock this row last (their names sort after the article figures'), after the
+    comment rows a statement changes: a vote, a post and a moderator's hiding all take their
+    locks in that order, so none waits for another in a cycle.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.DB_CASCADE,
+        related_name="figures",
+    )
+    comment_count = models.IntegerField(default=0)
+    karma = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "member figures"
+
+    def __str__(self):
+        return f"user {self.user_id}: {self.comment_count} comments, karma {self.karma}"

@@ -12,12 +12,20 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import Article, AuditLogEntry, Comment, PinnedComment, UserSanction, Vote
+from articles.models import (
+    Article,
+    AuditLogEntry,
+    Comment,
+    MemberFigures,
+    PinnedComment,
+    UserSanction,
+    Vote,
+)
 from articles.moderation.audit import record_on
 from articles.newsroom.selectors import accepting_comments_sql, comments_close_before
 from articles.permissions import can_cast_votes, can_moderate, can_vote_comment
 from articles.threads.cache import thread_changed
-from articles.votes.selectors import COUNTED_SQL, WRONG_SQL
+from articles.votes.selectors import COUNTED_SQL, MEMBERS_WRONG_SQL, WRONG_SQL
 
 UP, DOWN = Vote.Value.UP.value, Vote.Value.DOWN.value
 _COMMENTS = Comment._meta.db_table
@@ -25,6 +33,7 @@ _VOTES = Vote._meta.db_table
 _ARTICLES = Article._meta.db_table
 _SANCTIONS = UserSanction._meta.db_table
 _ADDRESSES = EmailAddress._meta.db_table
+_MEMBERS = MemberFigures._meta.db_table
 
 
 class VoteResult(NamedTuple):
@@ -196,5 +205,23 @@ def vote_totals_repair() -> int:
         cursor.execute(
             f"UPDATE {_COMMENTS} t SET upvotes = w.up, downvotes = w.down"
             f" FROM ({COUNTED_SQL} WHERE {WRONG_SQL}) w WHERE t.id = w.id"
+        )
+        return cursor.rowcount
+
+
+def member_figures_repair() -> int:
+    """Set every member's comment count and karma to what their visible comments add up to;
+    return how many changed.
+
+    Comment writes wait meanwhile (their triggers update these rows: the table is locked), so
+    none lands between the count and the write and is lost from the figures.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {_MEMBERS} IN EXCLUSIVE MODE")
+        cursor.execute(
+            f"INSERT INTO {_MEMBERS} (user_id, comment_count, karma)"
+            f" SELECT user_id, counted_count, counted_karma FROM ({MEMBERS_WRONG_SQL}) w"
+            " ON CONFLICT (user_id) DO UPDATE"
+            " SET comment_count = excluded.comment_count, karma = excluded.karma"
         )
         return cursor.rowcount

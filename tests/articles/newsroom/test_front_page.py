@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Comment, Topic
+from articles.moderation import services as moderation
 from articles.newsroom.services import article_topics_set
-from tests.factories import make_article, make_comment, make_user
+from tests.factories import make_article, make_comment, make_moderator, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -132,12 +133,45 @@ def bulk_articles(count):
     return articles
 
 
+@override_settings(FRONT_PAGE_SIZE=2, COMMENTS_CLOSE_AFTER_DAYS=None)
+def test_most_discussed_pages_list_every_article_once_in_its_order(client):
+    author, moderator = make_user(password=None), make_moderator()
+    titles_by_recent = {"R4": 4, "R2": 2, "R2b": 2, "R1": 1}
+    for title, count in titles_by_recent.items():
+        article = make_article(title=title, published_at=days_ago(30))
+        for _ in range(count):
+            comment_at(article, days_ago(1), author)
+    old = make_article(title="Old", published_at=days_ago(40))
+    comment_at(old, days_ago(20), author)
+    hushed = make_article(title="Hushed", published_at=days_ago(40))
+    hidden = comment_at(hushed, days_ago(1), author)
+    comment_at(hushed, days_ago(25), author)
+    moderation.comment_hide(comment=hidden, moderator=moderator, reason="rude")
+    for title in ("Silent", "Silent new"):
+        make_article(title=title, published_at=days_ago(50 if title == "Silent" else 5))
+    gone = make_article(title="Gone")
+    for _ in range(9):
+        comment_at(gone, days_ago(1), author)
+    Article.objects.filter(pk=gone.pk).update(status=Article.Status.WITHDRAWN)
+
+    listed = []
+    for page in range(1, 5):
+        response = client.get(reverse("home"), {"tab": "discussed", "page": page})
+        listed += titles(response)
+    # By the last days' comments (ties: the latest comment), then the others as "Active" lists
+    # them: the latest comment (a hidden one does not count), then the newest.
+    assert listed[:4] == ["R4", "R2b", "R2", "R1"]
+    assert listed[4:] == ["Old", "Hushed", "Silent new", "Silent"]
+    assert "Page 4 of 4" in response.content.decode()
+
+
 @pytest.mark.parametrize("count", [5, 500])
 @pytest.mark.parametrize(
     "url",
     [
         "/",
         "/?tab=active",
+        "/?tab=discussed",
         "/?tab=discussed&page=2",
         "/topics/t1/",
         "/feed/",

@@ -40,6 +40,22 @@ def test_results_are_ranked_a_title_match_before_a_passing_mention(client):
     assert response.context["page"].paginator.count == 3
 
 
+def test_a_common_word_is_ranked_among_its_newest_matches_only(client, monkeypatch):
+    """Ranking is bounded: only the newest MAX_RESULTS matches are ranked (and counted), so a
+    best match older than them is not listed, whatever the size of the site."""
+    from articles.search import selectors
+
+    monkeypatch.setattr(selectors, "MAX_RESULTS", 3)
+    article = make_article(title="Elsewhere", body="Nothing to see.")
+    make_comment(article, title="Kernel kernel kernel", body="The kernel, the kernel.")
+    for n in range(3):
+        make_comment(article, title=f"Later {n}", body=f"A passing kernel mention {n}.")
+    make_comment(article, title="Latest kernel", body="One more kernel.")
+    response = _search(client, q="kernel")
+    assert _titles(response) == ["Latest kernel", "Later 2", "Later 1"]
+    assert response.context["page"].paginator.more
+
+
 def test_a_comment_links_to_its_permalink_and_names_its_article(client):
     article = make_article(title="Chips")
     comment = make_comment(article, title="Fast silicon", body="Silicon is fast.")
