@@ -86,3 +86,18 @@ def test_a_committed_hide_answers_as_stored_although_the_cache_update_fails(
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.state == Comment.State.HIDDEN
+
+
+def test_one_redis_client_serves_every_call_and_outlives_a_restart(redis):
+    """ReusedRedisClient: one ``redis.Redis`` per pool, not one per call, still answering
+    after Redis restarts."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()
+    cache.set("reused", 1)
+    assert cache._cache.get_client("reused", write=True) is client
+    redis.stop()
+    redis.start()
+    cache.set("reused", 2)
+    assert cache.get("reused") == 2
+    assert cache._cache.get_client() is client
