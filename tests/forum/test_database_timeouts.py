@@ -94,7 +94,7 @@ def test_web_processes_get_timeouts_and_commands_do_not():
               "connect_timeout": 3, "statement_timeout_ms": 5000}  # fmt: skip
     web = database_options(**common, web=True)["OPTIONS"]
     assert web["connect_timeout"] == 3
-    assert web["options"] == "-c jit=off -c statement_timeout=5000"
+    assert web["options"] == "-c jit=off -c random_page_cost=1.1 -c statement_timeout=5000"
     assert web["answer_deadline"] == 6
     command = database_options(**common, web=False)["OPTIONS"]
     assert "options" not in command and "answer_deadline" not in command
