@@ -54,6 +54,21 @@ def test_mark_one_and_all_read(client, people, replied, talk, post):
     assert not Notification.objects.filter(recipient=people["alice"], read_at=None).exists()
 
 
+def test_the_list_pages_newest_first(client, people, talk, post, monkeypatch):
+    from articles.notifications import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    top = post(talk, author=people["alice"])
+    post(talk, parent=top, author=people["bob"], body="First answer")
+    post(talk, parent=top, author=people["carol"], body="Second answer")
+    client.force_login(people["alice"])
+    first = client.get(reverse("notification_list")).content.decode()
+    second = client.get(reverse("notification_list"), {"page": 2}).content.decode()
+    assert "Second answer" in first and "First answer" in second
+    assert "Page 1 of 2" in first and 'href="?page=2">Older' in first
+    assert 'href="?page=1">← Newer' in second
+
+
 def test_the_list_pages_and_refuses_visitors(client, people):
     assert client.get(reverse("notification_list")).status_code == 302
     client.force_login(people["alice"])
