@@ -121,8 +121,8 @@ def cached_page(
     it is and in ``encoding``. None when ``render()`` says, with None, that this body must not
     be shared: it is then neither cached nor compressed, and the caller serves its own.
 
-    Only bytes go in and out of the cache (a pickled bytes object loads as one copy): a hit
-    costs two reads, the token and the copy, and nothing else that grows with the thread."""
+    Only bytes go in and out of the cache, stored as they are (forum/cache.py BytesSerializer):
+    a hit costs two reads, the token and the copy, and nothing else that grows with the thread."""
     if not settings.THREAD_CACHE_SECONDS:
         body = render()
         return None if body is None else compress(body, encoding)

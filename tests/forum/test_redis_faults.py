@@ -101,3 +101,20 @@ def test_one_redis_client_serves_every_call_and_outlives_a_restart(redis):
     cache.set("reused", 2)
     assert cache.get("reused") == 2
     assert cache._cache.get_client() is client
+
+
+def test_bytes_are_stored_as_they_are_and_other_values_pickled(redis):
+    """A cached page goes to Redis as its bytes behind a one-byte tag and comes back without
+    unpickling; other values are pickled as Django does, integers stay integers."""
+    import redis as redis_client
+    from django.core.cache import cache
+
+    cache.set("page", b"<html>\x80\x00</html>")
+    cache.set("parts", {"html": "x"})
+    cache.set("count", 7)
+    raw = redis_client.Redis.from_url(redis.url)
+    assert raw.get(cache.make_key("page")) == b"\x00<html>\x80\x00</html>"
+    assert raw.get(cache.make_key("parts"))[:1] == b"\x80"  # a pickle
+    assert cache.get("page") == b"<html>\x80\x00</html>"
+    assert cache.get("parts") == {"html": "x"}
+    assert cache.incr("count") == 8
