@@ -1,4 +1,5 @@
 import os
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -55,6 +56,20 @@ def _tasks_run_at_once():
     immediate = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     with override_settings(TASKS=immediate):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_window(monkeypatch):
+    """Every rate-limit count of a test falls in one window. django-ratelimit's windows end at
+    a second of each period that depends on the key, and a test running across that second
+    began its count again: a login test in CI saw its fourth attempt in one minute counted as
+    the first of the next. Its clock (and only its) stands at the test's start."""
+    import time
+
+    import django_ratelimit.core
+
+    started = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: started))
 
 
 @pytest.fixture(autouse=True)

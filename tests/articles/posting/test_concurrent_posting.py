@@ -37,8 +37,8 @@ TREE_LOCK = "PERFORM pg_advisory_xact_lock(25453, v_tree);"
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_without_the_thread_lock_the_same_posters_break_trees(settings):
-    # What the lock is for. A race, so in principle it could be missed; 16 posters into three
-    # threads have broken several trees every time this was run.
+    # What the lock is for. A race, so in principle it could be missed: 16 posters replying
+    # into one thread (into three, with new threads between, it was missed one run in three).
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_functiondef('articles_comment_post'::regproc)")
         function = cursor.fetchone()[0]
@@ -46,18 +46,18 @@ def test_without_the_thread_lock_the_same_posters_break_trees(settings):
         cursor.execute(function.replace(TREE_LOCK, ""))
     try:
         with pytest.raises(AssertionError, match="broken comment trees"):
-            _post_at_once_and_check(settings)
+            _post_at_once_and_check(settings, trees=1, new_thread_every=None)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(function)
 
 
-def _post_at_once_and_check(settings):
+def _post_at_once_and_check(settings, *, trees=3, new_thread_every=4):
     # Every client here posts from one address: the per-address posting limit is not under test.
     settings.COMMENT_RATE_PER_IP = "1000/m"
     article = make_article()
     # A few busy threads, so that many posters answer into the same tree at the same moment.
-    pool = [make_comment(article).pk for _ in range(3)]
+    pool = [make_comment(article).pk for _ in range(trees)]
     pool_lock = threading.Lock()
     # One account per post, so that per-user posting limits never stand between a post and
     # the tree it is meant to stress.
@@ -72,7 +72,8 @@ def _post_at_once_and_check(settings):
             start.wait()
             for i, client in enumerate(accounts):
                 with pool_lock:
-                    parent = "" if i % 4 == 0 else rng.choice(pool)
+                    new_thread = new_thread_every and i % new_thread_every == 0
+                    parent = "" if new_thread else rng.choice(pool)
                 response = client.post(url, {"parent": parent, "body": f"t{number} p{i}"})
                 anchor = ANCHOR.search(response.get("Location", ""))
                 if response.status_code != 302 or not anchor:
@@ -98,7 +99,7 @@ def _post_at_once_and_check(settings):
         Comment.objects.filter(article=article, body__startswith="t").values_list("pk", flat=True)
     )
     assert stored == set(posted)
-    assert Comment.objects.filter(article=article).count() == 3 + len(posted)
+    assert Comment.objects.filter(article=article).count() == trees + len(posted)
     assert Comment.objects.filter(article=article, level__gte=2).exists()  # replies to replies
     assert_trees_valid()
     call_command("check_comment_trees")
