@@ -86,6 +86,9 @@ def user_sessions_end(*, user_id: int) -> int:
         )
         keys = [key for (key,) in cursor.fetchall()]
     sessions_forget(keys)
+    # Again once the deletion is committed: a request reading a session row before then may have
+    # put its copy back meanwhile.
+    transaction.on_commit(lambda: sessions_forget(keys), robust=True)
     return len(keys)
 
 

@@ -127,8 +127,12 @@ def comment_remove(*, comment: Comment, moderator, reason: str = "") -> Comment:
 
 
 def comment_restore(*, comment: Comment, moderator, reason: str = "") -> Comment:
-    """Show a hidden or removed comment again."""
-    return _set_state(comment, moderator=moderator, action=Action.RESTORE, reason=reason)
+    """Show a hidden or removed comment again. One held, then hidden, was never shown: it tells
+    its readers now (those told when it was posted are not told twice)."""
+    with transaction.atomic():
+        restored = _set_state(comment, moderator=moderator, action=Action.RESTORE, reason=reason)
+        comment_shown(comment_id=comment.pk)
+    return restored
 
 
 def comment_branch_hide(*, comment: Comment, moderator, reason: str = "") -> int:

@@ -3,15 +3,18 @@
 from django.core.paginator import Page, Paginator
 from django.db import connection
 
-from articles.models import Comment, Follow, Mute, Notification
+from articles.models import Article, Comment, Follow, Mute, Notification
 
 PAGE_SIZE = 20
 UNREAD_CAP = 100  # the bell says "99+" from here: counting further costs time for nothing
-# The bell: unread notifications of comments still shown, for %(user)s, counted up to the cap.
+# The bell: unread notifications of comments still shown on articles still public (the SQL
+# function of migration 0014, Article.public_q's rule), for %(user)s, counted up to the cap.
 UNREAD_SQL = (
     f"SELECT count(*) FROM (SELECT 1 FROM {Notification._meta.db_table} n"  # noqa: S608 - table names from the models; values are parameters
     f" JOIN {Comment._meta.db_table} c ON c.id = n.comment_id"
+    f" JOIN {Article._meta.db_table} a ON a.id = n.article_id"
     f" WHERE n.recipient_id = %(user)s AND n.read_at IS NULL AND c.state = 'visible'"
+    f" AND articles_public_from(a.status, a.published_at) <= now()"
     f" LIMIT {UNREAD_CAP}) unread"
 )
 
@@ -23,16 +26,15 @@ def unread_count(user_id: int) -> int:
         return cursor.fetchone()[0]
 
 
-def bell_label(count: int) -> str:
-    """The bell's count as shown: "99+" from the cap on."""
-    return f"{UNREAD_CAP - 1}+" if count >= UNREAD_CAP else str(count)
-
-
 def notifications_page(user, number) -> Page:
-    """The user's notifications of comments still shown, newest first, a page at a time
-    (404 for a page out of range)."""
+    """The user's notifications of comments still shown on articles still public, newest first,
+    a page at a time (the nearest page for a number out of range)."""
     notifications = (
-        Notification.objects.filter(recipient=user, comment__state=Comment.State.VISIBLE)
+        Notification.objects.filter(
+            recipient=user,
+            comment__state=Comment.State.VISIBLE,
+            article__in=Article.objects.published(),
+        )
         .select_related("comment__author", "article")
         .order_by("-created_at", "-pk")
     )

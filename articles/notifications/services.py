@@ -120,7 +120,7 @@ def _claim(notifications) -> list[Notification]:
     now = timezone.now()
     ids = list(
         notifications.filter(mailed_at__isnull=True, read_at__isnull=True)
-        .filter(comment__state=Comment.State.VISIBLE)
+        .filter(comment__state=Comment.State.VISIBLE, article__in=Article.objects.published())
         .values_list("pk", flat=True)
     )
     with connection.cursor() as cursor:

@@ -90,7 +90,10 @@ def watch(request):
         target["article"] = get_object_or_404(Article.objects.published(), pk=data["article"])
     elif data["comment"]:
         target["comment"] = get_object_or_404(
-            Comment.objects.filter(article__in=Article.objects.published()), pk=data["comment"]
+            Comment.objects.filter(
+                article__in=Article.objects.published(), state=Comment.State.VISIBLE
+            ),
+            pk=data["comment"],
         )
     else:
         target["muted_user"] = get_object_or_404(

@@ -99,11 +99,11 @@ def comment_insert(
     }
     with connection.cursor() as cursor:
         while True:
-            lists = wordlists.lists_at(wordlists.known_version(), None)
+            version, lists = wordlists.known()
             blocked = find_listed_word(folded, lists.blocked)
             reason = antiabuse.watched_word_reason(folded, lists.watched)
             params.update(
-                lists_known=wordlists.known_version(),
+                lists_known=version,
                 blocked=bool(blocked),
                 watched_reason=reason,
             )

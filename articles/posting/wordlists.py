@@ -44,6 +44,12 @@ def known_version() -> str | None:
     return _known[0]
 
 
+def known() -> tuple[str | None, WordLists]:
+    """This process's copy with the versions it was read at, taken together: another thread may
+    replace the copy between two separate reads."""
+    return _known
+
+
 def lists_at(version: str | None, words: dict | None) -> WordLists:
     """The word lists at ``version``: this process's copy if it is that one, else ``words``
     (kind -> text, as LISTS_SQL returns them), which then become the copy."""

@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Comment, Notification
-from articles.moderation.services import comment_approve
+from articles.moderation.services import comment_approve, comment_hide, comment_restore
 from articles.notifications import services
 from articles.notifications.tasks import notifications_send
 from tests.articles.notifications.conftest import told
@@ -51,6 +51,26 @@ def test_a_held_comment_tells_no_one_until_approved(
     with django_capture_on_commit_callbacks(execute=True):
         comment_approve(comment=reply, moderator=make_moderator())
     assert told(reply) == {"alice": "reply", "carol": "mention"}
+
+
+def test_a_held_comment_hidden_then_restored_tells_its_readers_once(
+    people, talk, post, django_capture_on_commit_callbacks
+):
+    top = post(talk, author=people["alice"])
+    reply = post(talk, parent=top, author=people["bob"], body="Hey @carol")
+    Notification.objects.filter(comment=reply).delete()
+    Comment.objects.filter(pk=reply.pk).update(state=Comment.State.PENDING)
+    moderator = make_moderator()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_hide(comment=reply, moderator=moderator)
+    assert told(reply) == {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_restore(comment=reply, moderator=moderator)
+        comment_hide(comment=reply, moderator=moderator)
+        comment_restore(comment=reply, moderator=moderator)
+    assert told(reply) == {"alice": "reply", "carol": "mention"}
+    assert Notification.objects.filter(comment=reply).count() == 2
 
 
 def test_a_hidden_comment_tells_no_one(people, talk):

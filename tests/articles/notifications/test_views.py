@@ -4,11 +4,13 @@ the article page's "new" markers within its query budget."""
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import ArticleVisit, Follow, Notification, Profile
+from articles.models import ArticleVisit, Comment, Follow, Mute, Notification, Profile
 from articles.notifications.tokens import unsubscribe_token
+from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +86,37 @@ def test_watch_follows_and_mutes_and_refuses_nonsense(client, people, talk):
     assert client.post(url, {"action": "mute", "user": people["alice"].pk}).status_code == 400
     assert client.post(url, {"action": "mute", "article": 10**12}).status_code == 404
     assert client.post(url, {"action": "follow"}).status_code == 400
+
+
+def test_a_comment_readers_do_not_see_cannot_be_followed_or_muted(client, people, talk):
+    hidden = make_comment(talk, author=people["bob"])
+    Comment.objects.filter(pk=hidden.pk).update(state=Comment.State.HIDDEN)
+    client.force_login(people["alice"])
+    url = reverse("notification_watch")
+    for action in ("follow", "mute"):
+        assert client.post(url, {"action": action, "comment": hidden.pk}).status_code == 404
+    assert not Follow.objects.exists() and not Mute.objects.exists()
+
+
+def test_notifications_of_a_withdrawn_article_are_neither_listed_counted_nor_mailed(
+    client, people, talk, post
+):
+    from django.core import mail
+
+    from articles.models import Article
+    from articles.notifications.selectors import unread_count
+
+    Profile.objects.filter(user=people["alice"]).update(notification_email="daily")
+    top = post(talk, author=people["alice"])
+    post(talk, parent=top, author=people["bob"], body="Secret answer")
+    assert unread_count(people["alice"].pk) == 1
+    Article.objects.filter(pk=talk.pk).update(status=Article.Status.WITHDRAWN)
+
+    assert unread_count(people["alice"].pk) == 0
+    client.force_login(people["alice"])
+    assert "Secret answer" not in client.get(reverse("notification_list")).content.decode()
+    call_command("send_notification_digests")
+    assert mail.outbox == []
 
 
 def test_watch_needs_a_csrf_token(people, talk):
