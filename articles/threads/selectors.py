@@ -367,12 +367,16 @@ def subthread_for_comment(
     """A comment and its replies down to the depth cap (counted from it), in ``sort`` order
     (siblings ranked in the scored orders), as ``viewer`` may see them (the comment itself at
     least as a tombstone)."""
+    # The comment's bounds as stored now, read in the same statement: the ones loaded with it a
+    # moment ago may have moved since (a reply posted in between shifts them), which left the
+    # comment out of its own page (a load test's permalink answered 500).
     rows = _thread_rows(
-        "c.tree_id = %(tree)s AND c.lft >= %(lft)s AND c.rght <= %(rght)s AND c.level < %(depth)s",
+        "c.tree_id = %(tree)s AND c.level < %(depth)s"
+        f" AND c.lft >= (SELECT b.lft FROM {_COMMENTS} b WHERE b.id = %(comment)s)"
+        f" AND c.rght <= (SELECT b.rght FROM {_COMMENTS} b WHERE b.id = %(comment)s)",
         _thread_params(
             tree=comment.tree_id,
-            lft=comment.lft,
-            rght=comment.rght,
+            comment=comment.pk,
             depth=comment.level + settings.THREAD_MAX_DEPTH,
             article=comment.article_id,
             user=viewer.user_id,

@@ -4,7 +4,7 @@ import pytest
 
 from articles.models import Comment
 from articles.threads import selectors
-from tests.factories import make_bulk_thread
+from tests.factories import make_article, make_bulk_thread, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,16 @@ def test_nesting_marks_follow_the_tree(article):
     make_bulk_thread(article, [None, 0, 1, 0, None])
     marks = [(c.level, c.opens, c.closers) for c in selectors.thread_page(article).comments]
     assert marks == [(0, True, 0), (1, True, 0), (2, False, 1), (1, False, 1), (0, False, 0)]
+
+
+def test_a_comment_loaded_before_a_reply_moved_it_still_heads_its_own_subthread():
+    """The permalink page loads the comment, then its subthread: a reply posted in between
+    shifts the comment's bounds, and the stale ones left it out of its own page (a 500)."""
+    article = make_article()
+    top = make_comment(article)
+    child = make_comment(article, parent=top)
+    loaded = Comment.objects.select_related("article").get(pk=child.pk)
+    reply = make_comment(article, parent=child)  # moves child's rght by 2
+
+    comments = selectors.subthread_for_comment(loaded).comments
+    assert [c.pk for c in comments] == [child.pk, reply.pk]
